@@ -1,6 +1,7 @@
 # salesintel: see README.md.  `make`, `make check`, `make install`, `make demo`.
 .SUFFIXES:
 .SECONDARY:
+MAKEFLAGS += --no-print-directory
 
 CC ?= cc
 CFLAGS ?= -O2 -g
