@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ts.h"
+
 #include "banned.h"
 
 /* ---- an arena for the strings of the index ---- */
@@ -207,21 +209,26 @@ set_has(const struct map *m, const char *key, size_t n)
 
 /* ---- records ---- */
 
+/* modified: milliseconds since the epoch; 0 when unknown (the oldest) */
 struct contact {
-	const char *id, *account_id, *modified;
+	const char *id, *account_id;
+	int64_t modified;
 };
 
 struct lead {
-	const char *id, *contact_id, *account_id, *modified;
+	const char *id, *contact_id, *account_id;
+	int64_t modified;
 	int converted;
 };
 
 struct account {
-	const char *id, *modified;
+	const char *id;
+	int64_t modified;
 };
 
 struct mapping {
-	const char *id, *contact_id, *account_id, *lead_id, *modified;
+	const char *id, *contact_id, *account_id, *lead_id;
+	int64_t modified;
 };
 
 #define VEC(T) struct { T *v; size_t n, cap; }
@@ -283,10 +290,14 @@ intern(struct resolve_index *ix, const char *s)
 	return sl->key;
 }
 
-static const char *
-stamp(struct resolve_index *ix, const char *s)
+static int64_t
+stamp(const char *s)
 {
-	return nz(s) ? arena_strndup(&ix->strings, s, strlen(s)) : "";
+	int64_t ms;
+
+	if (nz(s) == NULL || ts_parse(s, strlen(s), &ms) != 0)
+		return 0;
+	return ms;
 }
 
 struct resolve_index *
@@ -354,7 +365,7 @@ resolve_index_add_contact(struct resolve_index *ix,
 		return 1;
 	rec.id = intern(ix, c->id);
 	rec.account_id = intern(ix, c->account_id);
-	rec.modified = stamp(ix, c->modified);
+	rec.modified = stamp(c->modified);
 	ref = REF(REF_CONTACT, ix->contacts.n);
 	VEC_PUSH(ix->contacts, rec);
 	map_add(&ix->contact_by_id, &ix->strings, rec.id, strlen(rec.id), ref);
@@ -380,7 +391,7 @@ resolve_index_add_lead(struct resolve_index *ix, const struct resolve_lead *l)
 		: NULL;
 	rec.account_id = rec.converted ? intern(ix, l->converted_account_id)
 		: NULL;
-	rec.modified = stamp(ix, l->modified);
+	rec.modified = stamp(l->modified);
 	ref = REF(REF_LEAD, ix->leads.n);
 	VEC_PUSH(ix->leads, rec);
 	add_email(ix, &k, l->email, ref);
@@ -401,7 +412,7 @@ resolve_index_add_account(struct resolve_index *ix,
 	if (nz(a->id) == NULL || ix->accounts.n >= 0x3fffffff)
 		return 1;
 	rec.id = intern(ix, a->id);
-	rec.modified = stamp(ix, a->modified);
+	rec.modified = stamp(a->modified);
 	ref = REF(REF_ACCOUNT, ix->accounts.n);
 	VEC_PUSH(ix->accounts, rec);
 	if (nz(a->website) &&
@@ -434,7 +445,7 @@ resolve_index_add_mapping(struct resolve_index *ix,
 	rec.contact_id = intern(ix, m->contact_id);
 	rec.account_id = intern(ix, m->account_id);
 	rec.lead_id = intern(ix, m->lead_id);
-	rec.modified = stamp(ix, m->modified);
+	rec.modified = stamp(m->modified);
 	ref = REF(REF_MAPPING, ix->mappings.n);
 	VEC_PUSH(ix->mappings, rec);
 	add_email(ix, &k, m->email, ref);
@@ -770,7 +781,7 @@ resolve_website_domain(const char *website, size_t n, struct buf *out)
 /* What one candidate gives, and how it sorts. */
 struct cand {
 	int rank;               /* lower wins */
-	const char *modified;   /* later wins */
+	int64_t modified;       /* later wins */
 	const char *id;         /* lower wins */
 	const char *contact_id, *lead_id, *account_id;
 	const char *rule;
@@ -780,13 +791,10 @@ struct cand {
 static int
 cand_better(const struct cand *a, const struct cand *b)
 {
-	int c;
-
 	if (a->rank != b->rank)
 		return a->rank < b->rank;
-	c = strcmp(a->modified, b->modified);
-	if (c != 0)
-		return c > 0;
+	if (a->modified != b->modified)
+		return a->modified > b->modified;
 	return strcmp(a->id, b->id) < 0;
 }
 

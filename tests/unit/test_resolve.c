@@ -312,6 +312,25 @@ START_TEST(resolve_tie_lowest_id)
 }
 END_TEST
 
+/* modification times compare as instants, whatever their offset */
+START_TEST(resolve_tie_offsets)
+{
+	struct resolve_index *save = ix;
+
+	ix = resolve_index_new();
+	add_contact("003A", NULL, "x@y.com", NULL, NULL,
+		"2026-05-01T10:00:00.000+0200");
+	add_contact("003B", NULL, "x@y.com", NULL, NULL,
+		"2026-05-01T09:00:00Z");
+	add_contact("003C", NULL, "x@y.com", NULL, NULL, "garbage");
+	resolve_index_finish(ix);
+	ck_assert_int_eq(email("x@y.com"), 1);
+	expect("003B", NULL, NULL, "fuzzy", "email_contact_tie:3", 0.667);
+	resolve_index_free(ix);
+	ix = save;
+}
+END_TEST
+
 /* an unconverted lead gives the lead only */
 START_TEST(resolve_email_lead)
 {
@@ -815,6 +834,7 @@ suite(void)
 	tcase_add_test(r, resolve_email_contact_gmail);
 	tcase_add_test(r, resolve_tie_modified);
 	tcase_add_test(r, resolve_tie_lowest_id);
+	tcase_add_test(r, resolve_tie_offsets);
 	tcase_add_test(r, resolve_email_lead);
 	tcase_add_test(r, resolve_email_lead_converted);
 	tcase_add_test(r, resolve_phone_contact);
