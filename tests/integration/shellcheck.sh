@@ -6,5 +6,6 @@ command -v shellcheck >/dev/null || { echo "shellcheck missing (build-aux/instal
 files=$(find pipelines tests build-aux bench .ci -type f \( -name '*.sh' -o -name run -o -name install-deps \) 2>/dev/null | sort)
 files="$files $(find tests/bin -type f 2>/dev/null | sort)"
 # shellcheck disable=SC2086
-shellcheck -x -s sh $files
-echo "shellcheck: $(echo $files | wc -w) files clean"
+set -- $files
+shellcheck -x -s sh "$@"
+echo "shellcheck: $# files clean"
