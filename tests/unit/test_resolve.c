@@ -1,0 +1,837 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "json.h"
+#include "resolve.h"
+#include "resolve_load.h"
+#include "check_main.h"
+
+static struct resolve_index *ix;
+
+static void
+add_contact(const char *id, const char *acct, const char *email,
+	const char *phone, const char *mobile, const char *mod)
+{
+	struct resolve_contact c = { id, acct, email, phone, mobile, mod };
+
+	ck_assert_int_eq(resolve_index_add_contact(ix, &c), 0);
+}
+
+static void
+add_lead(const char *id, const char *email, const char *phone, int conv,
+	const char *cid, const char *aid, const char *mod)
+{
+	struct resolve_lead l = { id, email, phone, NULL, conv, cid, aid, mod };
+
+	ck_assert_int_eq(resolve_index_add_lead(ix, &l), 0);
+}
+
+static void
+add_account(const char *id, const char *website, const char *phone,
+	const char *mod)
+{
+	struct resolve_account a = { id, website, NULL, phone, mod };
+
+	ck_assert_int_eq(resolve_index_add_account(ix, &a), 0);
+}
+
+static void
+add_mapping(const char *id, const char *email, const char *phone,
+	const char *cid, const char *aid, int active)
+{
+	struct resolve_mapping m = { id, email, phone, cid, aid, NULL, active,
+		"2026-01-01T00:00:00.000Z" };
+
+	resolve_index_add_mapping(ix, &m);
+}
+
+/* A small CRM with one trap per rule. */
+static void
+setup(void)
+{
+	ix = resolve_index_new();
+	add_account("001A", "https://www.Globex.co.uk/en", "+44 20 7946 0000",
+		"2026-01-01T00:00:00.000Z");
+	add_account("001B", "initech.com", NULL, "2026-01-01T00:00:00.000Z");
+	add_account("001C", "http://eu.initech.com:8080", NULL,
+		"2026-01-01T00:00:00.000Z");
+	add_account("001D", "hooli.io", "+1 415 555 0100",
+		"2026-02-01T00:00:00.000Z");
+	add_account("001E", "www.hooli.io/about", NULL,
+		"2026-03-01T00:00:00.000Z");
+	add_account("001F", "gmail.com", NULL, "2026-01-01T00:00:00.000Z");
+	add_account("001G", "acme.example", NULL, "2026-01-01T00:00:00.000Z");
+	add_contact("003A", "001A", "Asha.Rao@globex.co.uk", "+442079460001",
+		"07700 900001", "2026-01-01T00:00:00.000Z");
+	add_contact("003B", "001B", "bob@initech.com", NULL, "(415) 555-0199",
+		"2026-01-01T00:00:00.000Z");
+	/* a shared mailbox on two contacts: the later one wins */
+	add_contact("003C", "001A", "sales@globex.co.uk", NULL, NULL,
+		"2026-01-01T00:00:00.000Z");
+	add_contact("003D", "001A", "SALES@globex.co.uk", NULL, NULL,
+		"2026-05-01T00:00:00.000Z");
+	/* same modification time: the lowest id wins */
+	add_contact("003F", "001B", "info@initech.com", "+14155550123", NULL,
+		"2026-01-01T00:00:00.000Z");
+	add_contact("003E", "001B", "info@initech.com", "+1 415 555 0123", NULL,
+		"2026-01-01T00:00:00.000Z");
+	add_contact("003G", "001G", "john.smith@gmail.com", NULL, NULL,
+		"2026-01-01T00:00:00.000Z");
+	add_contact("003H", "001B", "manual@initech.com", NULL, NULL,
+		"2026-01-01T00:00:00.000Z");
+	add_lead("00QA", "lena@newco.example", "+33 1 23 45 67 89", 0, NULL,
+		NULL, "2026-01-01T00:00:00.000Z");
+	add_lead("00QB", "conv@initech.com", NULL, 1, "003B", "001B",
+		"2026-01-01T00:00:00.000Z");
+	add_lead("00QC", "bob@initech.com", NULL, 0, NULL, NULL,
+		"2026-09-01T00:00:00.000Z");
+	/* two leads converted into one contact are one candidate */
+	add_lead("00QD", "dup@initech.com", NULL, 1, "003H", NULL,
+		"2026-01-01T00:00:00.000Z");
+	add_lead("00QE", "dup@initech.com", NULL, 1, "003H", NULL,
+		"2026-02-01T00:00:00.000Z");
+	/* a converted lead beats a plain one on the same address */
+	add_lead("00QF", "mix@initech.com", NULL, 0, NULL, NULL,
+		"2026-09-01T00:00:00.000Z");
+	add_lead("00QG", "mix@initech.com", NULL, 1, "003B", "001B",
+		"2026-01-01T00:00:00.000Z");
+	/* a lead on the account's switchboard number */
+	add_lead("00QH", NULL, "+1 (415) 555-0100", 0, NULL, NULL,
+		"2026-01-01T00:00:00.000Z");
+	add_mapping("m1", "manual@initech.com", NULL, "003A", NULL, 1);
+	add_mapping("m2", NULL, "+1 212 555 0000", "003B", "001B", 1);
+	add_mapping("m3", "bob@initech.com", NULL, "003A", "001A", 0);
+	ck_assert_int_eq(resolve_index_add_internal_domain(ix, "ourco.com"), 0);
+	ck_assert_int_eq(resolve_index_add_freemail(ix, "gmail.com"), 0);
+	ck_assert_int_eq(resolve_index_add_freemail(ix, "yahoo.com"), 0);
+	resolve_index_finish(ix);
+}
+
+static void
+teardown(void)
+{
+	resolve_index_free(ix);
+	ix = NULL;
+}
+
+static struct resolve_match m;
+
+static int
+email(const char *a)
+{
+	return resolve_email(ix, a, strlen(a), &m);
+}
+
+static int
+phone(const char *a)
+{
+	return resolve_phone(ix, a, strlen(a), &m);
+}
+
+#define ck_assert_opt_str(a, b) do { \
+	const char *a_ = (a), *b_ = (b); \
+	if (b_ == NULL) \
+		ck_assert_ptr_null(a_); \
+	else { \
+		ck_assert_ptr_nonnull(a_); \
+		ck_assert_str_eq(a_, b_); \
+	} \
+} while (0)
+
+static void
+expect(const char *cid, const char *lid, const char *aid, const char *conf,
+	const char *method, double score)
+{
+	ck_assert_opt_str(m.contact_id, cid);
+	ck_assert_opt_str(m.lead_id, lid);
+	ck_assert_opt_str(m.account_id, aid);
+	ck_assert_opt_str(m.confidence, conf);
+	ck_assert_str_eq(m.method, method);
+	ck_assert_double_eq_tol(m.score, score, 1e-9);
+}
+
+/* the match key ignores display name, case, +tag and gmail dots */
+START_TEST(email_key_folds)
+{
+	struct buf b = BUF_INIT;
+	static const char *const in[][2] = {
+		{ " Asha Rao <ASHA.Rao+news@Globex.CO.UK> ",
+		  "asha.rao@globex.co.uk" },
+		{ "mailto:Bob@Initech.com", "bob@initech.com" },
+		{ "J.O.H.N.Smith+x@GoogleMail.com", "johnsmith@gmail.com" },
+		{ "a.b@gmail.com.", "ab@gmail.com" },
+		{ "+tag@x.com", "+tag@x.com" },
+		{ "info@bücher.de", "info@xn--bcher-kva.de" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		ck_assert_int_eq(resolve_email_key(in[i][0], strlen(in[i][0]),
+			&b), 0);
+		ck_assert_str_eq(buf_cstr(&b), in[i][1]);
+	}
+	buf_release(&b);
+}
+END_TEST
+
+/* what is no address gives no key */
+START_TEST(email_key_rejects)
+{
+	struct buf b = BUF_INIT;
+	static const char *const in[] = { "", "bob", "@x.com", "bob@",
+		"bob@localhost", "Bob <bob@x.com", "a b@x.com", "bob@x..com",
+		"bob@.x.com" };
+	size_t i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		ck_assert_msg(resolve_email_key(in[i], strlen(in[i]), &b) == -1,
+			"%s", in[i]);
+	buf_release(&b);
+}
+END_TEST
+
+/* numbers in common spellings come to E.164; others are refused */
+START_TEST(phone_key_spellings)
+{
+	struct buf b = BUF_INIT;
+	static const char *const in[][2] = {
+		{ "+1 (415) 555-0100", "+14155550100" },
+		{ "(415) 555-0100", "+14155550100" },
+		{ "1-415-555-0100 x204", "+14155550100" },
+		{ "415.555.0100 ext. 7", "+14155550100" },
+		{ "0044 20 7946 0000", "+442079460000" },
+		{ "tel:+44-20-7946-0000", "+442079460000" },
+		{ "+44 (20) 7946 0000", "+442079460000" },
+	};
+	static const char *const bad[] = { "", "555-0100", "+0123456789",
+		"+1234567", "+1234567890123456", "call me", "020 7946 0000",
+		"+1 415 555 0100 1 2 3 4 5" };
+	size_t i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		ck_assert_int_eq(resolve_phone_key(in[i][0], strlen(in[i][0]),
+			&b), 0);
+		ck_assert_str_eq(buf_cstr(&b), in[i][1]);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(resolve_phone_key(bad[i], strlen(bad[i]), &b) ==
+			-1, "%s", bad[i]);
+	buf_release(&b);
+}
+END_TEST
+
+/* a website in any spelling reduces to its host */
+START_TEST(website_domain_normalises)
+{
+	struct buf b = BUF_INIT;
+	static const char *const in[][2] = {
+		{ "https://WWW.Globex.co.uk:8443/en/?q=1#top", "globex.co.uk" },
+		{ "globex.com", "globex.com" },
+		{ "http://user:pw@www.x.com/", "x.com" },
+		{ "//cdn.x.com", "cdn.x.com" },
+		{ "Bücher.DE/shop", "xn--bcher-kva.de" },
+		{ "www.com", "www.com" },
+		{ " eu.initech.com. ", "eu.initech.com" },
+	};
+	static const char *const bad[] = { "", "n/a", "http://", "localhost",
+		"https://exa mple.com" };
+	size_t i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		ck_assert_int_eq(resolve_website_domain(in[i][0],
+			strlen(in[i][0]), &b), 0);
+		ck_assert_str_eq(buf_cstr(&b), in[i][1]);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(resolve_website_domain(bad[i], strlen(bad[i]),
+			&b) == -1, "%s", bad[i]);
+	buf_release(&b);
+}
+END_TEST
+
+/* an active manual mapping wins over the contact with that address */
+START_TEST(resolve_manual_email)
+{
+	ck_assert_int_eq(email("Manual@Initech.com"), 1);
+	expect("003A", NULL, "001A", "manual", "manual_email", 1.0);
+}
+END_TEST
+
+/* a manual mapping of a number; an inactive mapping is ignored */
+START_TEST(resolve_manual_phone_inactive)
+{
+	ck_assert_int_eq(phone("+12125550000"), 1);
+	expect("003B", NULL, "001B", "manual", "manual_phone", 1.0);
+	/* m3 (inactive) would send bob to 003A */
+	ck_assert_int_eq(email("bob@initech.com"), 1);
+	expect("003B", NULL, "001B", "exact", "email_contact", 1.0);
+}
+END_TEST
+
+/* the exact address on a contact, through display-name and case noise;
+ * the contact wins over a newer lead with the same address */
+START_TEST(resolve_email_contact)
+{
+	ck_assert_int_eq(email("\"Rao, Asha\" <asha.rao+q3@GLOBEX.co.uk>"), 1);
+	expect("003A", NULL, "001A", "exact", "email_contact", 1.0);
+	ck_assert_uint_eq(m.candidates, 1);
+	ck_assert_int_eq(m.is_internal, 0);
+	ck_assert_int_eq(email("bob@initech.com"), 1);
+	ck_assert_str_eq(m.contact_id, "003B");
+}
+END_TEST
+
+/* gmail dots fold, and a free-mail address still matches its contact */
+START_TEST(resolve_email_contact_gmail)
+{
+	ck_assert_int_eq(email("johnsmith@gmail.com"), 1);
+	expect("003G", NULL, "001G", "exact", "email_contact", 1.0);
+}
+END_TEST
+
+/* a shared mailbox: the most recently modified contact, a tie said so */
+START_TEST(resolve_tie_modified)
+{
+	ck_assert_int_eq(email("sales@globex.co.uk"), 1);
+	expect("003D", NULL, "001A", "fuzzy", "email_contact_tie:2", 0.8);
+	ck_assert_uint_eq(m.candidates, 2);
+}
+END_TEST
+
+/* equal modification times: the lowest id */
+START_TEST(resolve_tie_lowest_id)
+{
+	ck_assert_int_eq(email("info@initech.com"), 1);
+	expect("003E", NULL, "001B", "fuzzy", "email_contact_tie:2", 0.8);
+	ck_assert_int_eq(phone("+1 415 555 0123"), 1);
+	expect("003E", NULL, "001B", "fuzzy", "phone_contact_tie:2", 0.72);
+}
+END_TEST
+
+/* an unconverted lead gives the lead only */
+START_TEST(resolve_email_lead)
+{
+	ck_assert_int_eq(email("Lena@NewCo.example"), 1);
+	expect(NULL, "00QA", NULL, "exact", "email_lead", 0.95);
+}
+END_TEST
+
+/* a converted lead leads to its contact and account */
+START_TEST(resolve_email_lead_converted)
+{
+	ck_assert_int_eq(email("conv@initech.com"), 1);
+	expect("003B", "00QB", "001B", "exact", "email_lead_converted", 0.95);
+	/* two leads converted into one contact: no tie; the account comes
+	 * from the contact; the newer lead is reported */
+	ck_assert_int_eq(email("dup@initech.com"), 1);
+	expect("003H", "00QE", "001B", "exact", "email_lead_converted", 0.95);
+	/* converted beats a newer unconverted one, as a tie of two */
+	ck_assert_int_eq(email("mix@initech.com"), 1);
+	expect("003B", "00QG", "001B", "fuzzy", "email_lead_converted_tie:2",
+		0.76);
+}
+END_TEST
+
+/* a contact's mobile, in a national spelling */
+START_TEST(resolve_phone_contact)
+{
+	ck_assert_int_eq(phone("+14155550199"), 1);
+	expect("003B", NULL, "001B", "exact", "phone_contact", 0.9);
+	ck_assert_int_eq(phone("+44 20 7946 0001"), 1);
+	expect("003A", NULL, "001A", "exact", "phone_contact", 0.9);
+}
+END_TEST
+
+/* an account's number; a lead on it too makes a tie the account wins */
+START_TEST(resolve_phone_account_lead)
+{
+	ck_assert_int_eq(phone("+442079460000"), 1);
+	expect(NULL, NULL, "001A", "exact", "phone_account", 0.8);
+	ck_assert_int_eq(phone("+33123456789"), 1);
+	expect(NULL, "00QA", NULL, "exact", "phone_lead", 0.8);
+	ck_assert_int_eq(phone("415-555-0100"), 1);
+	expect(NULL, NULL, "001D", "fuzzy", "phone_account_tie:2", 0.64);
+	ck_assert_int_eq(phone("+19995550100"), 0);
+	ck_assert_ptr_null(m.confidence);
+	ck_assert_str_eq(m.method, "");
+	ck_assert_int_eq(phone("not a number"), 0);
+}
+END_TEST
+
+/* the domain: exact, a subdomain, the most specific account */
+START_TEST(resolve_domain)
+{
+	ck_assert_int_eq(email("someone@globex.co.uk"), 1);
+	expect(NULL, NULL, "001A", "fuzzy", "domain", 0.7);
+	ck_assert_int_eq(email("x@mail.london.globex.co.uk"), 1);
+	expect(NULL, NULL, "001A", "fuzzy", "domain", 0.7);
+	ck_assert_int_eq(email("x@initech.com"), 1);
+	ck_assert_str_eq(m.account_id, "001B");
+	ck_assert_int_eq(email("x@eu.initech.com"), 1);
+	ck_assert_str_eq(m.account_id, "001C");
+	ck_assert_int_eq(email("x@de.eu.initech.com"), 1);
+	ck_assert_str_eq(m.account_id, "001C");
+	/* a public suffix alone is never a company */
+	ck_assert_int_eq(email("x@co.uk"), 0);
+	ck_assert_int_eq(email("x@unknown.example"), 0);
+}
+END_TEST
+
+/* two accounts on one domain: the newer, fuzzy, with the count */
+START_TEST(resolve_domain_tie)
+{
+	ck_assert_int_eq(email("x@hooli.io"), 1);
+	expect(NULL, NULL, "001E", "fuzzy", "domain_tie:2", 0.56);
+}
+END_TEST
+
+/* free mail never matches by domain, even with an account on it */
+START_TEST(resolve_domain_freemail)
+{
+	ck_assert_int_eq(email("stranger@gmail.com"), 0);
+	ck_assert_int_eq(email("stranger@mail.yahoo.com"), 0);
+	ck_assert_int_eq(m.is_internal, 0);
+}
+END_TEST
+
+/* internal addresses are marked, and never matched by domain */
+START_TEST(resolve_internal)
+{
+	struct resolve_contact c = { "003Z", NULL, "me@ourco.com", NULL, NULL,
+		NULL };
+	struct resolve_account a = { "001Z", "ourco.com", NULL, NULL, NULL };
+	struct resolve_index *save = ix;
+
+	ck_assert_int_eq(email("rep@ourco.com"), 0);
+	ck_assert_int_eq(m.is_internal, 1);
+	ck_assert_int_eq(email("rep@eu.OurCo.com"), 0);
+	ck_assert_int_eq(m.is_internal, 1);
+	/* an account on our own domain changes nothing; a contact does */
+	ix = resolve_index_new();
+	resolve_index_add_account(ix, &a);
+	resolve_index_add_contact(ix, &c);
+	resolve_index_add_internal_domain(ix, "ourco.com");
+	resolve_index_finish(ix);
+	ck_assert_int_eq(email("rep@ourco.com"), 0);
+	ck_assert_int_eq(m.is_internal, 1);
+	ck_assert_int_eq(email("me@ourco.com"), 1);
+	ck_assert_int_eq(m.is_internal, 1);
+	ck_assert_str_eq(m.contact_id, "003Z");
+	resolve_index_free(ix);
+	ix = save;
+}
+END_TEST
+
+/* records without an id are refused; counts say what was kept */
+START_TEST(resolve_index_counts)
+{
+	struct resolve_contact c = { "", NULL, "a@b.com", NULL, NULL, NULL };
+	struct resolve_stats st;
+
+	ck_assert_int_eq(resolve_index_add_contact(ix, &c), 1);
+	resolve_index_stats(ix, &st);
+	ck_assert_uint_eq(st.contacts, 8);
+	ck_assert_uint_eq(st.leads, 8);
+	ck_assert_uint_eq(st.accounts, 7);
+	ck_assert_uint_eq(st.mappings, 2);
+	ck_assert_uint_eq(st.freemail, 2);
+	ck_assert_uint_eq(st.internal, 1);
+}
+END_TEST
+
+/* a large index keeps every key reachable through growth */
+START_TEST(resolve_index_many)
+{
+	struct resolve_index *big = resolve_index_new();
+	struct resolve_match mm;
+	struct buf id = BUF_INIT, em = BUF_INIT, ph = BUF_INIT;
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		struct resolve_contact c = { NULL, "001", NULL, NULL, NULL,
+			NULL };
+
+		buf_reset(&id);
+		buf_reset(&em);
+		buf_reset(&ph);
+		buf_printf(&id, "003%06d", i);
+		buf_printf(&em, "p%d@c%d.com", i, i % 100);
+		buf_printf(&ph, "+1415%07d", i);
+		c.id = id.data;
+		c.email = em.data;
+		c.phone = ph.data;
+		resolve_index_add_contact(big, &c);
+	}
+	resolve_index_finish(big);
+	for (i = 0; i < 20000; i += 7) {
+		buf_reset(&id);
+		buf_reset(&em);
+		buf_printf(&id, "003%06d", i);
+		buf_printf(&em, "P%d@C%d.COM", i, i % 100);
+		ck_assert_int_eq(resolve_email(big, em.data, em.len, &mm), 1);
+		ck_assert_str_eq(mm.contact_id, id.data);
+		buf_reset(&ph);
+		buf_printf(&ph, "(415) %03d-%04d", i / 10000, i % 10000);
+		ck_assert_int_eq(resolve_phone(big, ph.data, ph.len, &mm), 1);
+		ck_assert_str_eq(mm.contact_id, id.data);
+	}
+	buf_release(&id);
+	buf_release(&em);
+	buf_release(&ph);
+	resolve_index_free(big);
+}
+END_TEST
+
+/* the free-mail file: comments, blanks, and a missing file */
+START_TEST(resolve_read_freemail)
+{
+	char path[] = "/tmp/fm.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	struct err e = ERR_INIT;
+	struct resolve_stats st;
+	struct resolve_index *x = resolve_index_new();
+
+	fputs("# list\n\nproton.me\n  Tuta.IO  # a comment\n", f);
+	fclose(f);
+	ck_assert_int_eq(resolve_index_read_freemail(x, path, &e), 0);
+	unlink(path);
+	resolve_index_stats(x, &st);
+	ck_assert_uint_eq(st.freemail, 2);
+	ck_assert_int_eq(resolve_index_read_freemail(x, path, &e), EX_NOINPUT);
+	ck_assert_ptr_nonnull(strstr(e.msg, path));
+	err_release(&e);
+	resolve_index_free(x);
+}
+END_TEST
+
+/* apply to one record of stream; the record written back compactly */
+static const char *
+apply(const char *stream, const char *in, int want)
+{
+	static struct buf out = BUF_INIT;
+	struct json_doc doc;
+	struct err e = ERR_INIT;
+	struct json *rec;
+
+	json_doc_init(&doc);
+	rec = json_parse(&doc, in, strlen(in), &e);
+	ck_assert_ptr_nonnull(rec);
+	ck_assert_int_eq(resolve_record(ix, &doc, stream, rec, &m), want);
+	buf_reset(&out);
+	json_write(&out, rec);
+	json_doc_release(&doc);
+	return buf_cstr(&out);
+}
+
+/* a participant gets every output column, a miss gets nulls */
+START_TEST(record_participant)
+{
+	ck_assert_str_eq(apply("gmail_participants",
+		"{\"participant_id\":\"p1\",\"email_address\":"
+		"\"asha.rao@globex.co.uk\",\"sf_contact_id\":null}", 1),
+		"{\"participant_id\":\"p1\",\"email_address\":"
+		"\"asha.rao@globex.co.uk\",\"sf_contact_id\":\"003A\","
+		"\"sf_lead_id\":null,\"sf_account_id\":\"001A\","
+		"\"match_confidence\":\"exact\",\"match_method\":"
+		"\"email_contact\",\"confidence_score\":1.0,"
+		"\"is_internal\":false}");
+	ck_assert_str_eq(apply("gmail_participants",
+		"{\"email_address\":\"rep@ourco.com\",\"sf_contact_id\":\"x\"}",
+		1),
+		"{\"email_address\":\"rep@ourco.com\",\"sf_contact_id\":null,"
+		"\"sf_lead_id\":null,\"sf_account_id\":null,"
+		"\"match_confidence\":null,\"match_method\":null,"
+		"\"confidence_score\":null,\"is_internal\":true}");
+	/* nothing to resolve: left alone; another stream: not ours */
+	ck_assert_str_eq(apply("gmail_participants",
+		"{\"email_address\":null}", 0), "{\"email_address\":null}");
+	ck_assert_str_eq(apply("sf_contacts", "{\"email\":\"bob@initech.com\"}",
+		-1), "{\"email\":\"bob@initech.com\"}");
+}
+END_TEST
+
+/* a call: the external number, else by direction; matched_* columns */
+START_TEST(record_call)
+{
+	ck_assert_str_eq(apply("dialpad_calls",
+		"{\"call_id\":\"c1\",\"external_number\":\"+14155550199\"}", 1),
+		"{\"call_id\":\"c1\",\"external_number\":\"+14155550199\","
+		"\"matched_contact_id\":\"003B\",\"matched_lead_id\":null,"
+		"\"matched_account_id\":\"001B\",\"match_confidence\":\"exact\","
+		"\"match_method\":\"phone_contact\",\"confidence_score\":0.9}");
+	apply("dialpad_calls", "{\"direction\":\"inbound\",\"from_number\":"
+		"\"+33123456789\",\"to_number\":\"+14155550199\"}", 1);
+	ck_assert_str_eq(m.lead_id, "00QA");
+	apply("dialpad_calls", "{\"direction\":\"outbound\",\"from_number\":"
+		"\"+33123456789\",\"to_number\":\"+14155550199\"}", 1);
+	ck_assert_str_eq(m.contact_id, "003B");
+	apply("dialpad_calls", "{\"from_number\":\"+33123456789\"}", 0);
+}
+END_TEST
+
+/* an email message: the first external address that matches */
+START_TEST(record_email_message)
+{
+	const char *out = apply("sf_email_messages",
+		"{\"from_address\":\"rep@ourco.com\",\"to_address\":"
+		"\"nobody@nowhere.example; \\\"Rao, Asha\\\" "
+		"<asha.rao@globex.co.uk>\"}", 1);
+
+	ck_assert_ptr_nonnull(strstr(out, "\"sf_contact_id\":\"003A\""));
+	ck_assert_ptr_null(strstr(out, "is_internal"));
+	/* outgoing: the recipients first */
+	apply("sf_email_messages", "{\"incoming\":false,\"from_address\":"
+		"\"bob@initech.com\",\"to_address\":[\"lena@newco.example\"]}",
+		1);
+	ck_assert_str_eq(m.lead_id, "00QA");
+	apply("sf_email_messages", "{\"incoming\":true,\"from_address\":"
+		"\"bob@initech.com\",\"to_address\":[\"lena@newco.example\"]}",
+		1);
+	ck_assert_str_eq(m.contact_id, "003B");
+	out = apply("sf_email_messages", "{\"to_address\":\"a@nowhere.example\"}",
+		1);
+	ck_assert_ptr_nonnull(strstr(out, "\"sf_contact_id\":null"));
+	apply("sf_email_messages", "{\"subject\":\"hi\"}", 0);
+}
+END_TEST
+
+/* an enrollment: contact_email */
+START_TEST(record_enrollment)
+{
+	const char *out = apply("hubspot_enrollments",
+		"{\"contact_email\":\"Lena@newco.example\"}", 1);
+
+	ck_assert_str_eq(out, "{\"contact_email\":\"Lena@newco.example\","
+		"\"sf_contact_id\":null,\"sf_lead_id\":\"00QA\","
+		"\"sf_account_id\":null,\"match_confidence\":\"exact\","
+		"\"match_method\":\"email_lead\",\"confidence_score\":0.95}");
+}
+END_TEST
+
+/* a plain object: the named field, gmail_participants columns on top */
+START_TEST(record_plain)
+{
+	struct json_doc doc;
+	struct err e = ERR_INIT;
+	struct json *o;
+	struct buf b = BUF_INIT;
+	const char *in = "{\"who\":{\"tel\":\"(415) 555-0199\"}}";
+
+	json_doc_init(&doc);
+	o = json_parse(&doc, in, strlen(in), &e);
+	ck_assert_int_eq(resolve_plain(ix, &doc, o,
+		json_get(json_get(o, "who"), "tel"), &m), 1);
+	json_write(&b, o);
+	ck_assert_str_eq(b.data, "{\"who\":{\"tel\":\"(415) 555-0199\"},"
+		"\"sf_contact_id\":\"003B\",\"sf_lead_id\":null,"
+		"\"sf_account_id\":\"001B\",\"match_confidence\":\"exact\","
+		"\"match_method\":\"phone_contact\",\"confidence_score\":0.9,"
+		"\"is_internal\":false}");
+	ck_assert_int_eq(resolve_plain(ix, &doc, o, json_get(o, "nope"), &m),
+		0);
+	buf_release(&b);
+	json_doc_release(&doc);
+}
+END_TEST
+
+/* scores print with at most three decimals, always with a point */
+START_TEST(score_text)
+{
+	static const struct { double d; const char *s; } t[] = {
+		{ 1.0, "1.0" }, { 0.8, "0.8" }, { 0.72, "0.72" },
+		{ 0.5666, "0.567" }, { 0.0, "0.0" }, { 0.05, "0.05" },
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&b);
+		resolve_score_text(t[i].d, &b);
+		ck_assert_str_eq(b.data, t[i].s);
+	}
+	buf_release(&b);
+}
+END_TEST
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* the warehouse: deleted rows and inactive mappings left out; missing
+ * tables and columns are no error */
+START_TEST(load_db)
+{
+	char dir[] = "/tmp/rsdb.XXXXXX", path[64];
+	sqlite3 *db;
+	struct resolve_index *x = resolve_index_new();
+	struct err e = ERR_INIT;
+	struct resolve_stats st;
+	struct resolve_match mm;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/w.db", dir);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db,
+		"CREATE TABLE sf_contacts(contact_id TEXT, account_id TEXT,"
+		" email TEXT, phone TEXT, last_modified_date TEXT,"
+		" _sdc_deleted_at TEXT);"
+		"INSERT INTO sf_contacts VALUES('003A','001A','a@x.com',"
+		" '+14155550100','2026-01-01T00:00:00.000Z',NULL);"
+		"INSERT INTO sf_contacts VALUES('003B','001A','b@x.com',NULL,"
+		" NULL,'2026-02-02T00:00:00.000Z');"
+		"CREATE TABLE sf_accounts(account_id TEXT, website TEXT);"
+		"INSERT INTO sf_accounts VALUES('001A','https://www.x.com/');"
+		"CREATE TABLE sf_leads(lead_id TEXT, email TEXT,"
+		" is_converted INTEGER, converted_contact_id TEXT);"
+		"INSERT INTO sf_leads VALUES('00QA','c@x.com',1,'003A');"
+		"CREATE TABLE manual_mappings(mapping_id TEXT,"
+		" email_address TEXT, sf_contact_id TEXT, is_active INTEGER);"
+		"INSERT INTO manual_mappings VALUES('m1','d@y.com','003A',1);"
+		"INSERT INTO manual_mappings VALUES('m2','e@y.com','003A',0);",
+		NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(resolve_load_db(x, path, &e), 0);
+	resolve_index_finish(x);
+	resolve_index_stats(x, &st);
+	ck_assert_uint_eq(st.contacts, 1);
+	ck_assert_uint_eq(st.leads, 1);
+	ck_assert_uint_eq(st.accounts, 1);
+	ck_assert_uint_eq(st.mappings, 1);
+	ck_assert_int_eq(resolve_email(x, "c@x.com", 7, &mm), 1);
+	ck_assert_str_eq(mm.method, "email_lead_converted");
+	ck_assert_str_eq(mm.account_id, "001A");
+	ck_assert_int_eq(resolve_email(x, "b@x.com", 7, &mm), 1);
+	ck_assert_str_eq(mm.method, "domain");
+	ck_assert_int_eq(resolve_email(x, "d@y.com", 7, &mm), 1);
+	ck_assert_str_eq(mm.method, "manual_email");
+	ck_assert_int_eq(resolve_email(x, "e@y.com", 7, &mm), 0);
+	unlink(path);
+	ck_assert_int_eq(resolve_load_db(x, path, &e), EX_NOINPUT);
+	err_release(&e);
+	write_file(path, "not a database, clearly not a database at all\n");
+	ck_assert_int_ne(resolve_load_db(x, path, &e), 0);
+	err_release(&e);
+	unlink(path);
+	rmdir(dir);
+	resolve_index_free(x);
+}
+END_TEST
+
+/* JSONL: Singer RECORDs or plain objects; a bad line names file:line */
+START_TEST(load_jsonl)
+{
+	char dir[] = "/tmp/rsjl.XXXXXX", path[64];
+	struct resolve_index *x = resolve_index_new();
+	struct err e = ERR_INIT;
+	struct resolve_match mm;
+	size_t n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/c.jsonl", dir);
+	write_file(path,
+		"{\"type\":\"SCHEMA\",\"stream\":\"sf_contacts\"}\n"
+		"{\"type\":\"RECORD\",\"stream\":\"sf_contacts\",\"record\":"
+		"{\"contact_id\":\"003A\",\"account_id\":\"001A\","
+		"\"email\":\"a@x.com\"}}\n"
+		"\n"
+		"{\"contact_id\":\"003B\",\"email\":\"b@x.com\","
+		"\"_sdc_deleted_at\":\"2026-01-01T00:00:00.000Z\"}\n"
+		"{\"contact_id\":12345,\"email\":\"n@x.com\"}\n");
+	ck_assert_int_eq(resolve_load_jsonl(x, RESOLVE_CONTACTS, path, &n, &e),
+		0);
+	ck_assert_uint_eq(n, 2);
+	snprintf(path, sizeof(path), "%s/m.jsonl", dir);
+	write_file(path, "{\"mapping_id\":\"m1\",\"phone_number\":"
+		"\"+1 212 555 0000\",\"sf_lead_id\":\"00QZ\",\"is_active\":true}\n"
+		"{\"mapping_id\":\"m2\",\"email_address\":\"z@x.com\","
+		"\"sf_account_id\":\"001Z\"}\n");
+	ck_assert_int_eq(resolve_load_jsonl(x, RESOLVE_MAPPINGS, path, &n, &e),
+		0);
+	ck_assert_uint_eq(n, 2);
+	resolve_index_finish(x);
+	ck_assert_int_eq(resolve_email(x, "a@x.com", 7, &mm), 1);
+	ck_assert_str_eq(mm.account_id, "001A");
+	ck_assert_int_eq(resolve_email(x, "n@x.com", 7, &mm), 1);
+	ck_assert_str_eq(mm.contact_id, "12345");
+	ck_assert_int_eq(resolve_email(x, "b@x.com", 7, &mm), 0);
+	ck_assert_int_eq(resolve_phone(x, "+12125550000", 12, &mm), 1);
+	ck_assert_str_eq(mm.lead_id, "00QZ");
+	ck_assert_str_eq(mm.method, "manual_phone");
+	ck_assert_int_eq(resolve_email(x, "z@x.com", 7, &mm), 1);
+	ck_assert_str_eq(mm.account_id, "001Z");
+	snprintf(path, sizeof(path), "%s/bad.jsonl", dir);
+	write_file(path, "{\"lead_id\":\"00Q1\"}\n[1]\n");
+	ck_assert_int_eq(resolve_load_jsonl(x, RESOLVE_LEADS, path, &n, &e),
+		EX_DATAERR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "bad.jsonl:2: "));
+	err_release(&e);
+	write_file(path, "{\"lead_id\":\n");
+	ck_assert_int_eq(resolve_load_jsonl(x, RESOLVE_LEADS, path, &n, &e),
+		EX_DATAERR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "bad.jsonl:1: "));
+	err_release(&e);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/c.jsonl", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/m.jsonl", dir);
+	unlink(path);
+	ck_assert_int_eq(resolve_load_jsonl(x, RESOLVE_LEADS, path, &n, &e),
+		EX_NOINPUT);
+	err_release(&e);
+	rmdir(dir);
+	resolve_index_free(x);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("resolve");
+	TCase *t = tcase_create("keys");
+	TCase *r = tcase_create("rules");
+
+	tcase_add_test(t, email_key_folds);
+	tcase_add_test(t, email_key_rejects);
+	tcase_add_test(t, phone_key_spellings);
+	tcase_add_test(t, website_domain_normalises);
+	tcase_add_test(t, resolve_index_many);
+	tcase_add_test(t, resolve_read_freemail);
+	suite_add_tcase(s, t);
+	tcase_add_checked_fixture(r, setup, teardown);
+	tcase_add_test(r, resolve_manual_email);
+	tcase_add_test(r, resolve_manual_phone_inactive);
+	tcase_add_test(r, resolve_email_contact);
+	tcase_add_test(r, resolve_email_contact_gmail);
+	tcase_add_test(r, resolve_tie_modified);
+	tcase_add_test(r, resolve_tie_lowest_id);
+	tcase_add_test(r, resolve_email_lead);
+	tcase_add_test(r, resolve_email_lead_converted);
+	tcase_add_test(r, resolve_phone_contact);
+	tcase_add_test(r, resolve_phone_account_lead);
+	tcase_add_test(r, resolve_domain);
+	tcase_add_test(r, resolve_domain_tie);
+	tcase_add_test(r, resolve_domain_freemail);
+	tcase_add_test(r, resolve_internal);
+	tcase_add_test(r, resolve_index_counts);
+	tcase_add_test(r, record_participant);
+	tcase_add_test(r, record_call);
+	tcase_add_test(r, record_email_message);
+	tcase_add_test(r, record_enrollment);
+	tcase_add_test(r, record_plain);
+	tcase_add_test(t, score_text);
+	tcase_add_test(t, load_db);
+	tcase_add_test(t, load_jsonl);
+	suite_add_tcase(s, r);
+	return s;
+}
