@@ -16,14 +16,12 @@
  */
 #include "email.h"
 
-#include <errno.h>
-#include <iconv.h>
 #include <idn2.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "rfc2047.h"
 #include "banned.h"
 
 /* ---- character classes ------------------------------------------------ */
@@ -899,7 +897,7 @@ parse_element(struct scan *sc, const char *a, const char *b, struct buf *out,
 					name->len - nstart);
 
 				buf_truncate(name, nstart);
-				email_decode_words(name, raw, strlen(raw));
+				rfc2047_decode(name, raw, strlen(raw));
 				free(raw);
 			}
 			fix_utf8(name, nstart);
@@ -1306,197 +1304,4 @@ email_list_dedupe(struct email_list *l)
 	}
 	l->n = w;
 	return w;
-}
-
-/* ---- RFC 2047 --------------------------------------------------------- */
-
-static int
-b64val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/*
- * An encoded word at p: its charset [cs, cs+cs_len), its decoded bytes
- * appended to raw; returns the position after "?=", or NULL.
- */
-static const char *
-decode_word(const char *p, const char *end, const char **cs, size_t *cs_len,
-	struct buf *raw)
-{
-	const char *q, *t, *te;
-	char enc;
-	size_t mark = raw->len;
-
-	if (end - p < 8 || p[0] != '=' || p[1] != '?')
-		return NULL;
-	*cs = p + 2;
-	for (q = p + 2; q < end && *q != '?'; q++)
-		if (is_cls((unsigned char)*q, C_WSP | C_CTL))
-			return NULL;
-	if (q + 3 >= end || q == p + 2 || q[2] != '?')
-		return NULL;
-	*cs_len = (size_t)(q - *cs);
-	enc = lower(q[1]);
-	if (enc != 'b' && enc != 'q')
-		return NULL;
-	t = q + 3;
-	for (te = t; te + 1 < end && !(te[0] == '?' && te[1] == '='); te++)
-		if (is_cls((unsigned char)*te, C_WSP | C_CTL))
-			return NULL;
-	if (te + 1 >= end)
-		return NULL;
-	if (enc == 'b') {
-		unsigned acc = 0;
-		int bits = 0, v;
-
-		for (q = t; q < te; q++) {
-			if (*q == '=')
-				break;
-			if ((v = b64val(*q)) < 0) {
-				buf_truncate(raw, mark);
-				return NULL;
-			}
-			acc = (acc << 6) | (unsigned)v;
-			bits += 6;
-			if (bits >= 8) {
-				bits -= 8;
-				buf_addch(raw, (int)((acc >> bits) & 0xff));
-			}
-		}
-	} else {
-		for (q = t; q < te; q++) {
-			if (*q == '_') {
-				buf_addch(raw, ' ');
-			} else if (*q == '=' && q + 2 < te + 1 && hexval(q[1]) >= 0 &&
-			    hexval(q[2]) >= 0) {
-				buf_addch(raw, hexval(q[1]) * 16 + hexval(q[2]));
-				q += 2;
-			} else {
-				buf_addch(raw, *q);
-			}
-		}
-	}
-	return te + 2;
-}
-
-/* Convert raw bytes in charset cs to UTF-8 onto out; -1 when impossible. */
-static int
-charset_convert(struct buf *out, const char *cs, size_t cs_len,
-	const char *raw, size_t n)
-{
-	char name[64];
-	size_t i, k;
-	iconv_t cd;
-	uint32_t c;
-	int rc = 0;
-
-	for (i = 0; i < cs_len && i < sizeof(name) - 1 && cs[i] != '*'; i++)
-		name[i] = lower(cs[i]);
-	name[i] = '\0';
-	if (!strcmp(name, "utf-8") || !strcmp(name, "utf8") ||
-	    !strcmp(name, "us-ascii")) {
-		for (i = 0; i < n; i += k)
-			if (!(k = utf8_decode(raw + i, raw + n, &c)))
-				return -1;
-		buf_add(out, raw, n);
-		return 0;
-	}
-	cd = iconv_open("UTF-8", name);
-	if (cd == (iconv_t)-1)
-		return -1;
-	{
-		char *in = (char *)raw, chunk[256];
-		size_t inleft = n, mark = out->len;
-
-		while (inleft > 0) {
-			char *o = chunk;
-			size_t oleft = sizeof(chunk);
-
-			if (iconv(cd, &in, &inleft, &o, &oleft) == (size_t)-1 &&
-			    errno != E2BIG) {
-				rc = -1;
-				break;
-			}
-			buf_add(out, chunk, sizeof(chunk) - oleft);
-		}
-		if (rc)
-			buf_truncate(out, mark);
-	}
-	iconv_close(cd);
-	return rc;
-}
-
-void
-email_decode_words(struct buf *out, const char *s, size_t n)
-{
-	struct buf raw = BUF_INIT;
-	const char *p = s, *end = s + n, *cs = NULL, *run = NULL, *q;
-	const char *ws = NULL;    /* blanks after an encoded word, held back */
-	size_t cs_len = 0;
-
-	cls_init();
-	while (p < end) {
-		const char *wcs;
-		size_t wcs_len, mark = raw.len;
-
-		if (*p == '=' && (q = decode_word(p, end, &wcs, &wcs_len, &raw))) {
-			if (run && (wcs_len != cs_len ||
-			    strncasecmp(wcs, cs, cs_len) != 0)) {
-				/* another charset: flush what came before */
-				struct buf tail = BUF_INIT;
-
-				buf_add(&tail, raw.data + mark, raw.len - mark);
-				if (charset_convert(out, cs, cs_len, raw.data, mark) < 0)
-					buf_add(out, run, (size_t)(ws ? ws - run : p - run));
-				buf_reset(&raw);
-				buf_add(&raw, tail.data, tail.len);
-				buf_release(&tail);
-				run = p;
-			}
-			if (!run)
-				run = p;
-			cs = wcs;
-			cs_len = wcs_len;
-			ws = NULL;
-			p = q;
-			continue;
-		}
-		if (run && is_cls((unsigned char)*p, C_WSP)) {
-			if (!ws)
-				ws = p;
-			p++;
-			continue;
-		}
-		if (run) {
-			const char *stop = ws ? ws : p;
-
-			if (charset_convert(out, cs, cs_len, raw.data, raw.len) < 0)
-				buf_add(out, run, (size_t)(stop - run));
-			if (ws)
-				buf_add(out, ws, (size_t)(p - ws));
-			buf_reset(&raw);
-			run = ws = NULL;
-		}
-		buf_addch(out, *p++);
-	}
-	if (run) {
-		const char *stop = ws ? ws : end;
-
-		if (charset_convert(out, cs, cs_len, raw.data, raw.len) < 0)
-			buf_add(out, run, (size_t)(stop - run));
-		if (ws)
-			buf_add(out, ws, (size_t)(end - ws));
-	}
-	buf_release(&raw);
 }

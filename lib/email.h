@@ -55,7 +55,9 @@ enum email_status {
 
 /* Flags for email_list_parse and email_normalize_flags. */
 enum email_flag {
-	EMAIL_DECODE_WORDS = 1,  /* decode RFC 2047 encoded words in display names */
+	EMAIL_DECODE_WORDS = 1,  /* decode RFC 2047 encoded words in display
+	                            names (rfc2047_decode), after parsing, so
+	                            an encoded word can never forge an address */
 	EMAIL_NO_FAST_PATH = 2   /* for tests: always take the full parser */
 };
 
@@ -143,15 +145,5 @@ email_list_name(const struct email_list *l, size_t i)
 {
 	return l->text.data + l->v[i].name;
 }
-
-/*
- * Decode RFC 2047 encoded words ("=?UTF-8?Q?Asha_P=C3=A4tel?=") in s and
- * append the UTF-8 result to out; white space between two encoded words
- * goes, text that is not a well-formed encoded word stays as it is.
- * Charsets other than UTF-8 and US-ASCII go through iconv(3); a word in
- * an unknown charset or that does not convert stays encoded.  Never used
- * on addresses: decoding before parsing would let a name forge one.
- */
-void email_decode_words(struct buf *out, const char *s, size_t n);
 
 #endif

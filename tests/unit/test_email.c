@@ -531,45 +531,6 @@ START_TEST(email_list_parse_encoded_address_not_decoded)
 }
 END_TEST
 
-static char *
-words(const char *s)
-{
-	struct buf b = BUF_INIT;
-
-	email_decode_words(&b, s, strlen(s));
-	return buf_detach(&b, NULL);
-}
-
-#define WORDS(in, want) do { \
-	char *w_ = words(in); \
-	ck_assert_msg(strcmp(w_, (want)) == 0, "[%s] -> [%s], want [%s]", (in), \
-		w_, (want)); \
-	free(w_); \
-} while (0)
-
-/* RFC 2047: B and Q, charsets, blanks between words, malformed words */
-START_TEST(email_decode_words_forms)
-{
-	WORDS("=?UTF-8?Q?Asha_P=C3=A4tel?=", "Asha Pätel");
-	WORDS("=?utf-8?b?QXNoYQ==?= Patel", "Asha Patel");
-	WORDS("=?utf-8?b?QXNo?=  =?utf-8?b?YQ==?=", "Asha");
-	WORDS("=?UTF-8?B?w6k=?=", "é");
-	/* a character split across two words */
-	WORDS("=?UTF-8?B?ww==?= =?UTF-8?B?qQ==?=", "é");
-	WORDS("=?UTF-8?Q?=C3?= =?UTF-8?Q?=A9?=", "é");
-	WORDS("=?ISO-8859-1?Q?Andr=E9?= Pirard", "André Pirard");
-	WORDS("=?windows-1252?q?=80?=", "€");
-	WORDS("=?utf-8*en?q?hi?=", "hi");
-	WORDS("=?x-unknown?q?hi?=", "=?x-unknown?q?hi?=");
-	WORDS("=?utf-8?x?hi?=", "=?utf-8?x?hi?=");
-	WORDS("=?utf-8?q?no end", "=?utf-8?q?no end");
-	WORDS("=?UTF-8?Q?=FF?=", "=?UTF-8?Q?=FF?=");
-	WORDS("plain text", "plain text");
-	WORDS("a =?utf-8?q?b?= c", "a b c");
-	WORDS("=?utf-8?q?a?= =?iso-8859-1?q?=E9?=", "aé");
-}
-END_TEST
-
 /* a bulk of generated plain addresses agree between fast and full paths */
 START_TEST(email_normalize_fast_slow_agree)
 {
@@ -629,7 +590,6 @@ suite(void)
 	tcase_add_test(tc, email_list_dedupe_order);
 	tcase_add_test(tc, email_list_parse_mailto_and_words);
 	tcase_add_test(tc, email_list_parse_encoded_address_not_decoded);
-	tcase_add_test(tc, email_decode_words_forms);
 	suite_add_tcase(s, tc);
 	return s;
 }
