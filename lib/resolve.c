@@ -5,13 +5,15 @@
 #include "resolve.h"
 
 #include <errno.h>
-#include <idn2.h>
 #include <libpsl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "email.h"
+#include "freemail.h"
+#include "phone.h"
 #include "ts.h"
 
 #include "banned.h"
@@ -251,9 +253,10 @@ struct resolve_index {
 	struct map phone;       /* E.164 -> contacts, leads, accounts, mappings */
 	struct map domain;      /* website domain -> accounts */
 	struct map contact_by_id; /* contact id -> contact (for its account) */
-	struct map freemail;
+	struct freemail *freemail;
 	struct map internal;
 	psl_ctx_t *psl;
+	char region[4];         /* default region of numbers without "+" */
 	int finished;
 };
 
@@ -310,9 +313,21 @@ resolve_index_new(void)
 	map_init(&ix->phone);
 	map_init(&ix->domain);
 	map_init(&ix->contact_by_id);
-	map_init(&ix->freemail);
+	ix->freemail = freemail_new_default();
 	map_init(&ix->internal);
+	memcpy(ix->region, "US", 3);
 	return ix;
+}
+
+int
+resolve_index_set_region(struct resolve_index *ix, const char *region)
+{
+	size_t n = region != NULL ? strlen(region) : 0;
+
+	if (n != 2 || phone_country_code_for_region(region) == 0)
+		return -1;
+	memcpy(ix->region, region, 3);
+	return 0;
 }
 
 void
@@ -325,7 +340,7 @@ resolve_index_free(struct resolve_index *ix)
 	map_release(&ix->phone);
 	map_release(&ix->domain);
 	map_release(&ix->contact_by_id);
-	map_release(&ix->freemail);
+	freemail_free(ix->freemail);
 	map_release(&ix->internal);
 	free(ix->contacts.v);
 	free(ix->leads.v);
@@ -349,7 +364,7 @@ static void
 add_phone(struct resolve_index *ix, struct buf *k, const char *num,
 	uint32_t ref)
 {
-	if (nz(num) && resolve_phone_key(num, strlen(num), k) == 0)
+	if (nz(num) && resolve_phone_key(num, strlen(num), ix->region, k) == 0)
 		map_add(&ix->phone, &ix->strings, k->data, k->len, ref);
 }
 
@@ -477,41 +492,14 @@ resolve_index_add_internal_domain(struct resolve_index *ix, const char *domain)
 int
 resolve_index_add_freemail(struct resolve_index *ix, const char *domain)
 {
-	return add_domain_set(ix, &ix->freemail, domain);
+	return freemail_add(ix->freemail, domain, strlen(domain));
 }
 
 int
 resolve_index_read_freemail(struct resolve_index *ix, const char *path,
 	struct err *e)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	if (f == NULL)
-		return err_set(e, errno == ENOENT ? EX_NOINPUT : EX_IOERR,
-			"cannot open %s: %s", path, strerror(errno));
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		char *p = line, *end;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		end = p;
-		while (*end != '\0' && *end != '#' && *end != ' ' &&
-		       *end != '\t' && *end != '\n' && *end != '\r')
-			end++;
-		*end = '\0';
-		if (*p != '\0')
-			resolve_index_add_freemail(ix, p);
-	}
-	free(line);
-	if (ferror(f)) {
-		fclose(f);
-		return err_set(e, EX_IOERR, "cannot read %s", path);
-	}
-	fclose(f);
-	return 0;
+	return freemail_load(ix->freemail, path, e);
 }
 
 void
@@ -533,17 +521,11 @@ resolve_index_stats(const struct resolve_index *ix, struct resolve_stats *st)
 	st->leads = ix->leads.n;
 	st->accounts = ix->accounts.n;
 	st->mappings = ix->mappings.n;
-	st->freemail = ix->freemail.used;
+	st->freemail = freemail_count(ix->freemail);
 	st->internal = ix->internal.used;
 }
 
 /* ---- keys ---- */
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
 
 static int
 is_space(int c)
@@ -552,128 +534,37 @@ is_space(int c)
 		c == '\v';
 }
 
-/* A domain to ASCII lower case in out; -1 when it is not a plausible host. */
-static int
-domain_key(const char *d, size_t n, struct buf *out)
-{
-	size_t i;
-	int ascii = 1;
-
-	while (n > 0 && d[n - 1] == '.')
-		n--;
-	if (n == 0 || n > 253)
-		return -1;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)d[i];
-
-		if (c >= 0x80)
-			ascii = 0;
-		else if (c <= ' ' || c == '@' || c == '/' || c == '\\' ||
-			 c == '<' || c == '>' || c == ',' || c == ';' ||
-			 c == '"' || c == '(' || c == ')' || c == '[' ||
-			 c == ']' || c == ':')
-			return -1;
-	}
-	if (d[0] == '.' || memchr(d, '.', n) == NULL)
-		return -1;
-	if (ascii) {
-		for (i = 0; i < n; i++)
-			buf_addch(out, lower((unsigned char)d[i]));
-	} else {
-		char *in = xstrndup(d, n), *a = NULL;
-		int rc = idn2_to_ascii_8z(in, &a,
-			IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-
-		free(in);
-		if (rc != IDN2_OK) {
-			free(a);
-			return -1;
-		}
-		for (i = 0; a[i] != '\0'; i++)
-			buf_addch(out, lower((unsigned char)a[i]));
-		idn2_free(a);
-	}
-	for (i = 1; i < out->len; i++)
-		if (out->data[i] == '.' && out->data[i - 1] == '.')
-			return -1;
-	return buf_failed(out) ? -1 : 0;
-}
-
 int
 resolve_email_key(const char *addr, size_t n, struct buf *out)
 {
-	const char *p = addr, *end = addr + n, *lt, *at, *lend;
-	size_t i;
-	int gmail;
-
 	buf_reset(out);
-	/* "Display Name <addr>": the part in the last angle brackets */
-	lt = NULL;
-	for (i = 0; i < n; i++)
-		if (addr[i] == '<')
-			lt = addr + i;
-	if (lt != NULL) {
-		const char *gt = memchr(lt, '>', (size_t)(end - lt));
-
-		if (gt == NULL)
-			return -1;
-		p = lt + 1;
-		end = gt;
-	}
-	while (p < end && is_space((unsigned char)*p))
-		p++;
-	while (end > p && is_space((unsigned char)end[-1]))
-		end--;
-	if (end - p >= 7 && strncasecmp(p, "mailto:", 7) == 0)
-		p += 7;
-	at = NULL;
-	for (const char *q = p; q < end; q++)
-		if (*q == '@')
-			at = q;
-	if (at == NULL || at == p || at + 1 >= end)
+	if (email_match_key(out, addr, n, NULL) != EMAIL_OK) {
+		buf_reset(out);
 		return -1;
-	lend = at;
-	for (const char *q = p; q < at; q++)
-		if (*q == '+' && q > p) {
-			lend = q;
-			break;
-		}
-	for (const char *q = p; q < lend; q++)
-		if (is_space((unsigned char)*q) || *q == '<' || *q == '>' ||
-		    *q == ',')
-			return -1;
-	/* the domain first, to know whether gmail's dots fold */
-	{
-		struct buf d = BUF_INIT;
-
-		if (domain_key(at + 1, (size_t)(end - at - 1), &d) != 0) {
-			buf_release(&d);
-			return -1;
-		}
-		gmail = strcmp(d.data, "gmail.com") == 0 ||
-			strcmp(d.data, "googlemail.com") == 0;
-		for (const char *q = p; q < lend; q++) {
-			if (gmail && *q == '.')
-				continue;
-			buf_addch(out, lower((unsigned char)*q));
-		}
-		if (out->len == 0) {
-			buf_release(&d);
-			return -1;
-		}
-		buf_addch(out, '@');
-		buf_addstr(out, gmail ? "gmail.com" : d.data);
-		buf_release(&d);
 	}
 	return buf_failed(out) ? -1 : 0;
 }
 
-int
-resolve_phone_key(const char *num, size_t n, struct buf *out)
+/* A number already in E.164: "+", a digit 1-9, 7 to 14 more digits. */
+static int
+is_e164(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 9 || n > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9')
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* The last resort when lib/phone cannot read a number: digits only. */
+static int
+phone_key_simple(const char *num, size_t n, struct buf *out)
 {
 	size_t i, ndig = 0;
 	int plus = 0, seen = 0;
-
 	char dig[32];
 
 	buf_reset(out);
@@ -730,6 +621,32 @@ resolve_phone_key(const char *num, size_t n, struct buf *out)
 }
 
 int
+resolve_phone_key(const char *num, size_t n, const char *region,
+	struct buf *out)
+{
+	enum phone_status st;
+	char *text;
+	size_t i = 0;
+
+	buf_reset(out);
+	if (is_e164(num, n))
+		return buf_add(out, num, n) == 0 ? 0 : -1;
+	if (n == 0 || n > 250 || memchr(num, '\0', n) != NULL)
+		return -1;
+	text = xstrndup(num, n);
+	st = phone_normalize(text, region, out, NULL);
+	free(text);
+	while (i < n && is_space((unsigned char)num[i]))
+		i++;
+	/* a number the metadata calls invalid is still the number written,
+	 * when its country is written too: fictional and new ranges match */
+	if ((st == PHONE_OK || (st == PHONE_INVALID && i < n &&
+	    num[i] == '+')) && is_e164(out->data, out->len))
+		return 0;
+	return phone_key_simple(num, n, out);
+}
+
+int
 resolve_website_domain(const char *website, size_t n, struct buf *out)
 {
 	const char *p = website, *end = website + n, *q;
@@ -769,7 +686,8 @@ resolve_website_domain(const char *website, size_t n, struct buf *out)
 	if (end - p >= 4 && strncasecmp(p, "www.", 4) == 0 &&
 	    memchr(p + 4, '.', (size_t)(end - p - 4)) != NULL)
 		p += 4;
-	if (domain_key(p, (size_t)(end - p), out) != 0) {
+	if (end == p || email_domain_canon(out, p, (size_t)(end - p), NULL) !=
+	    EMAIL_OK || buf_failed(out)) {
 		buf_reset(out);
 		return -1;
 	}
@@ -1070,7 +988,7 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 	reg = psl_registrable_domain(ix->psl, domain);
 	if (reg == NULL)
 		goto out;
-	if (domain_in(&ix->freemail, domain, reg))
+	if (freemail_covers(ix->freemail, domain))
 		goto out;
 	for (d = domain;; d = strchr(d, '.') + 1) {
 		head = map_get(&ix->domain, d, strlen(d));
@@ -1106,7 +1024,7 @@ resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
 	int rc = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (resolve_phone_key(num, n, &k) != 0)
+	if (resolve_phone_key(num, n, ix->region, &k) != 0)
 		goto out;
 	head = map_get(&ix->phone, k.data, k.len);
 	if (head == NO_ENTRY)

@@ -26,13 +26,14 @@ static const char usage_text[] =
 	" [--accounts FILE]\n"
 	"               [--mappings FILE] [--internal-domain DOMAIN]..."
 	" [--freemail FILE]...\n"
-	"               [-f FIELD]... [--strict] [--max-line SIZE]"
-	" [--log-format text|json]\n"
-	"               [FILE...]\n";
+	"               [--region CC] [-f FIELD]... [--strict]"
+	" [--max-line SIZE]\n"
+	"               [--log-format text|json]"
+	" [FILE...]\n";
 
 enum {
 	OPT_DB = 256, OPT_CONTACTS, OPT_LEADS, OPT_ACCOUNTS, OPT_MAPPINGS,
-	OPT_INTERNAL, OPT_FREEMAIL, OPT_STRICT, OPT_MAXLINE, OPT_LOGFMT,
+	OPT_INTERNAL, OPT_FREEMAIL, OPT_REGION, OPT_STRICT, OPT_MAXLINE, OPT_LOGFMT,
 	OPT_VERSION
 };
 
@@ -44,6 +45,7 @@ static const struct option longopts[] = {
 	{ "mappings", required_argument, NULL, OPT_MAPPINGS },
 	{ "internal-domain", required_argument, NULL, OPT_INTERNAL },
 	{ "freemail", required_argument, NULL, OPT_FREEMAIL },
+	{ "region", required_argument, NULL, OPT_REGION },
 	{ "field", required_argument, NULL, 'f' },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "max-line", required_argument, NULL, OPT_MAXLINE },
@@ -136,16 +138,19 @@ main(int argc, char **argv)
 	struct stream_opts so = { 0 };
 	struct stream_stats stats = { 0 };
 	struct resolve_stats rs;
+	struct err e = ERR_INIT;
 	const char *db = NULL, *files[4] = { NULL, NULL, NULL, NULL };
+	const char *region = NULL;
 	const char **freemail, **internal;
 	size_t nfree = 0, nint = 0, i;
-	int opt, rc;
+	int opt, rc = 0;
 
 	diag_init("resolve");
 	freemail = xcalloc((size_t)argc + 1, sizeof(*freemail));
 	internal = xcalloc((size_t)argc + 1, sizeof(*internal));
 	c.fields = xcalloc((size_t)argc + 1, sizeof(*c.fields));
-	while ((opt = getopt_long(argc, argv, "hf:", longopts, NULL)) != -1) {
+	while (rc == 0 &&
+	       (opt = getopt_long(argc, argv, "hf:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_DB: db = optarg; break;
 		case OPT_CONTACTS: files[RESOLVE_CONTACTS] = optarg; break;
@@ -154,56 +159,67 @@ main(int argc, char **argv)
 		case OPT_MAPPINGS: files[RESOLVE_MAPPINGS] = optarg; break;
 		case OPT_INTERNAL: internal[nint++] = optarg; break;
 		case OPT_FREEMAIL: freemail[nfree++] = optarg; break;
+		case OPT_REGION: region = optarg; break;
 		case 'f': c.fields[c.nfields++] = optarg; break;
 		case OPT_STRICT: so.strict = 1; break;
 		case OPT_MAXLINE:
 			if (config_parse_size(optarg, &so.max_line) != 0) {
 				diag_error("bad --max-line: %s", optarg);
-				return EX_USAGE;
+				rc = EX_USAGE;
 			}
 			break;
 		case OPT_LOGFMT:
 			if (diag_set_format(optarg) != 0) {
 				diag_error("bad --log-format: %s", optarg);
-				return EX_USAGE;
+				rc = EX_USAGE;
 			}
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			return diag_close_stdout();
+			rc = -1;
+			break;
 		case OPT_VERSION:
 			printf("resolve (salesintel) %s\n", SI_VERSION);
-			return diag_close_stdout();
+			rc = -1;
+			break;
 		default:
 			fputs(usage_text, stderr);
-			return EX_USAGE;
+			rc = EX_USAGE;
 		}
 	}
+	if (rc != 0)
+		goto done;
 	db = config_get(db, "SALESINTEL_DB", NULL);
 	if (db == NULL && files[0] == NULL && files[1] == NULL &&
 	    files[2] == NULL && files[3] == NULL) {
 		diag_error("no reference data: give --db or --contacts/--leads/"
 			"--accounts/--mappings");
 		fputs(usage_text, stderr);
-		return EX_USAGE;
+		rc = EX_USAGE;
+		goto done;
 	}
 	c.ix = resolve_index_new();
-	for (i = 0; i < nint; i++)
+	region = config_get(region, "SALESINTEL_REGION", "US");
+	if (resolve_index_set_region(c.ix, region) != 0) {
+		diag_error("bad --region: %s (an ISO 3166 code, e.g. US, GB)",
+			region);
+		rc = EX_USAGE;
+		goto done;
+	}
+	for (i = 0; i < nint && rc == 0; i++)
 		if (resolve_index_add_internal_domain(c.ix, internal[i]) != 0) {
 			diag_error("bad --internal-domain: %s", internal[i]);
-			return EX_USAGE;
+			rc = EX_USAGE;
 		}
-	for (i = 0; i < nfree; i++) {
-		struct err e = ERR_INIT;
-
+	for (i = 0; i < nfree && rc == 0; i++)
 		if (resolve_index_read_freemail(c.ix, freemail[i], &e) != 0) {
 			diag_error("%s", e.msg);
-			return EX_CONFIG;
+			rc = EX_CONFIG;
 		}
-	}
-	rc = load(c.ix, db, files);
+	if (rc == 0)
+		rc = load(c.ix, db, files);
 	if (rc != 0)
-		return rc;
+		goto done;
 	resolve_index_finish(c.ix);
 	resolve_index_stats(c.ix, &rs);
 	diag_debug("index: %zu contacts, %zu leads, %zu accounts, %zu mappings,"
@@ -215,10 +231,14 @@ main(int argc, char **argv)
 	rc = stream_run(&so, on_line, &c);
 	diag_debug("%lu lines, %lu resolved, %lu matched", stats.lines,
 		c.resolved, c.matched);
+done:
 	resolve_index_free(c.ix);
+	err_release(&e);
 	free(freemail);
 	free(internal);
 	free(c.fields);
+	if (rc == -1) /* --help, --version */
+		return diag_close_stdout();
 	if (diag_close_stdout() != 0 && rc == 0)
 		rc = EX_IOERR;
 	return rc;

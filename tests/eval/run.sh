@@ -11,7 +11,7 @@ out=$(mktemp "${TMPDIR:-/tmp}/resolve-eval.XXXXXX")
 trap 'rm -f "$out"' EXIT INT TERM
 resolve --contacts "$here/contacts.jsonl" --leads "$here/leads.jsonl" \
 	--accounts "$here/accounts.jsonl" --mappings "$here/mappings.jsonl" \
-	--internal-domain ourco.com --freemail "$here/freemail.txt" \
+	--internal-domain ourco.com \
 	"$here/participants.jsonl" "$here/calls.jsonl" >"$out"
 awk -F'\t' -v verbose=$verbose -v min_precision=0.995 -v min_recall=0.98 \
 	-f "$here/score.awk" "$here/truth.tsv" "$out"

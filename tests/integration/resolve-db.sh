@@ -54,11 +54,11 @@ SQL
 test "$(sqlite3 "$db" 'SELECT count(*) FROM sf_contacts')" -ge 2000
 
 sum0=$(cksum <"$db")
-resolve --db "$db" --internal-domain ourco.com --freemail "$E/freemail.txt" \
+resolve --db "$db" --internal-domain ourco.com \
 	"$E/participants.jsonl" "$E/calls.jsonl" >from-db.jsonl
 resolve --contacts "$E/contacts.jsonl" --leads "$E/leads.jsonl" \
 	--accounts "$E/accounts.jsonl" --mappings "$E/mappings.jsonl" \
-	--internal-domain ourco.com --freemail "$E/freemail.txt" \
+	--internal-domain ourco.com \
 	"$E/participants.jsonl" "$E/calls.jsonl" >from-files.jsonl
 cmp from-db.jsonl from-files.jsonl
 test "$(wc -l <from-db.jsonl)" -eq "$(cat "$E/participants.jsonl" \
