@@ -257,6 +257,7 @@ struct resolve_index {
 	struct map internal;
 	psl_ctx_t *psl;
 	char region[4];         /* default region of numbers without "+" */
+	struct buf *scratch;    /* the keys of lookups: no malloc per lookup */
 	int finished;
 };
 
@@ -316,6 +317,7 @@ resolve_index_new(void)
 	ix->freemail = freemail_new_default();
 	map_init(&ix->internal);
 	memcpy(ix->region, "US", 3);
+	ix->scratch = xcalloc(1, sizeof(*ix->scratch));
 	return ix;
 }
 
@@ -349,6 +351,8 @@ resolve_index_free(struct resolve_index *ix)
 	if (ix->psl != NULL)
 		psl_free(ix->psl);
 	arena_release(&ix->strings);
+	buf_release(ix->scratch);
+	free(ix->scratch);
 	free(ix);
 }
 
@@ -936,7 +940,7 @@ int
 resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 	struct resolve_match *m)
 {
-	struct buf k = BUF_INIT;
+	struct buf *k = ix->scratch;
 	struct pick p;
 	struct cand c;
 	uint32_t head, e;
@@ -944,11 +948,12 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 	int rc = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (resolve_email_key(addr, n, &k) != 0)
+	if (resolve_email_key(addr, n, k) != 0)
 		goto out;
-	domain = strrchr(k.data, '@') + 1;
-	m->is_internal = domain_in(&ix->internal, domain, NULL);
-	head = map_get(&ix->email, k.data, k.len);
+	domain = strrchr(k->data, '@') + 1;
+	m->is_internal = ix->internal.used > 0 &&
+		domain_in(&ix->internal, domain, NULL);
+	head = map_get(&ix->email, k->data, k->len);
 	if (head != NO_ENTRY) {
 		if (rule_manual(ix, &ix->email, head, "manual_email", m)) {
 			rc = 1;
@@ -1009,7 +1014,7 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 out:
 	if (!rc)
 		match_clear(m);
-	buf_release(&k);
+	buf_reset(k);
 	return rc;
 }
 
@@ -1017,16 +1022,16 @@ int
 resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
 	struct resolve_match *m)
 {
-	struct buf k = BUF_INIT;
+	struct buf *k = ix->scratch;
 	struct pick p;
 	struct cand c;
 	uint32_t head, e;
 	int rc = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (resolve_phone_key(num, n, ix->region, &k) != 0)
+	if (resolve_phone_key(num, n, ix->region, k) != 0)
 		goto out;
-	head = map_get(&ix->phone, k.data, k.len);
+	head = map_get(&ix->phone, k->data, k->len);
 	if (head == NO_ENTRY)
 		goto out;
 	if (rule_manual(ix, &ix->phone, head, "manual_phone", m)) {
@@ -1063,6 +1068,6 @@ resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
 out:
 	if (!rc)
 		match_clear(m);
-	buf_release(&k);
+	buf_reset(k);
 	return rc;
 }

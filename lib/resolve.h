@@ -32,7 +32,8 @@
  * "email_contact_tie:3".
  *
  * Every string a match points to belongs to the index and lives until
- * resolve_index_free().
+ * resolve_index_free().  Lookups use a scratch buffer of the index: one
+ * index serves one thread.
  */
 #ifndef SI_RESOLVE_H
 #define SI_RESOLVE_H
