@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2016  # the test password holds a literal $$
 # sf-pull at its most verbose, with known secrets in its environment and in
 # files: JWT bearer flow (key checked by the fake), password flow, a refused
 # login.  No secret, access token or key appears in stdout or stderr; none is
