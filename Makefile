@@ -10,6 +10,7 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 SHAREDIR ?= $(PREFIX)/share/salesintel
 DESTDIR ?=
+VERSION := 1.0.0
 
 # SAN=1 builds everything with AddressSanitizer and UBSan into build-san/.
 B := build$(if $(SAN),-san)
@@ -23,7 +24,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-missing-field-initializers
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib -I$(B)/gen $(WARN) $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSI_VERSION='"$(VERSION)"' -Ilib -I$(B)/gen $(WARN) $(PKG_CFLAGS) \
 	$(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS = -Wl,--as-needed $(PKG_LIBS) -lm -lpthread

@@ -639,9 +639,9 @@ value:
 		f->c->count++;
 	}
 	if (v->type == JSON_OBJECT || v->type == JSON_ARRAY) {
-		P.p++;
 		if ((f = push(&P, depth)) == NULL)
 			return NULL;
+		P.p++;
 		depth++;
 		f->c = v;
 		f->last = NULL;

@@ -806,3 +806,173 @@ mime_find_bodies(const struct mime_part *root, const struct mime_part **plain,
 	*html = NULL;
 	find_bodies(root, plain, html);
 }
+
+/* ---- dates ------------------------------------------------------------- */
+
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static const char *
+skip_cfws(const char *p)
+{
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == ',' || *p == '\r' ||
+		    *p == '\n')
+			p++;
+		if (*p != '(')
+			return p;
+		{
+			int depth = 0;
+
+			do {
+				if (*p == '(')
+					depth++;
+				else if (*p == ')')
+					depth--;
+				else if (*p == '\\' && p[1])
+					p++;
+				p++;
+			} while (*p && depth > 0);
+		}
+	}
+}
+
+static int
+read_num(const char **pp, int maxdigits, long *v)
+{
+	const char *p = *pp;
+	int n = 0;
+
+	*v = 0;
+	while (*p >= '0' && *p <= '9' && n < maxdigits) {
+		*v = *v * 10 + (*p - '0');
+		p++;
+		n++;
+	}
+	if (!n)
+		return 0;
+	*pp = p;
+	return n;
+}
+
+int
+mime_date_parse(const char *s, int64_t *ms)
+{
+	static const char *const months[] = { "jan", "feb", "mar", "apr",
+		"may", "jun", "jul", "aug", "sep", "oct", "nov", "dec" };
+	static const struct { const char *name; int min; } zones[] = {
+		{ "ut", 0 }, { "utc", 0 }, { "gmt", 0 }, { "z", 0 },
+		{ "est", -300 }, { "edt", -240 }, { "cst", -360 },
+		{ "cdt", -300 }, { "mst", -420 }, { "mdt", -360 },
+		{ "pst", -480 }, { "pdt", -420 }, { NULL, 0 }
+	};
+	const char *p = skip_cfws(s);
+	long day, mon = 0, year, hh = 0, mm = 0, ss = 0, t;
+	int nd, i, zone = 0;
+	int64_t days;
+
+	/* optional weekday */
+	if (isalpha((unsigned char)*p)) {
+		while (isalpha((unsigned char)*p))
+			p++;
+		p = skip_cfws(p);
+	}
+	if (!read_num(&p, 4, &day))
+		return -1;
+	if (*p == '-' && day > 31) {
+		/* ISO: YYYY-MM-DD */
+		year = day;
+		p++;
+		if (!read_num(&p, 2, &mon) || *p != '-')
+			return -1;
+		p++;
+		if (!read_num(&p, 2, &day))
+			return -1;
+		if (*p == 'T' || *p == 't')
+			p++;
+	} else {
+		p = skip_cfws(p);
+		if (*p == '-')
+			p++;
+		for (i = 0; i < 12; i++)
+			if (strncasecmp(p, months[i], 3) == 0)
+				break;
+		if (i == 12)
+			return -1;
+		mon = i + 1;
+		while (isalpha((unsigned char)*p))
+			p++;
+		p = skip_cfws(p);
+		if (*p == '-')
+			p++;
+		nd = read_num(&p, 4, &year);
+		if (!nd)
+			return -1;
+		if (nd <= 2)
+			year += year < 50 ? 2000 : 1900;
+		else if (nd == 3)
+			year += 1900;
+	}
+	p = skip_cfws(p);
+	if (read_num(&p, 2, &hh)) {
+		if (*p != ':')
+			return -1;
+		p++;
+		if (!read_num(&p, 2, &mm))
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (!read_num(&p, 2, &ss))
+				return -1;
+			if (*p == '.')      /* fraction: ignored */
+				while (isdigit((unsigned char)*++p))
+					;
+		}
+	}
+	p = skip_cfws(p);
+	if ((*p == '+' || *p == '-') && isdigit((unsigned char)p[1])) {
+		int sign = *p == '-' ? -1 : 1;
+		const char *q = p + 1;
+
+		nd = read_num(&q, 4, &t);
+		if (nd == 4)
+			zone = sign * (int)((t / 100) * 60 + t % 100);
+		else if (nd == 2 && *q == ':') {
+			long tm;
+
+			q++;
+			if (read_num(&q, 2, &tm))
+				zone = sign * (int)(t * 60 + tm);
+		}
+	} else if (isalpha((unsigned char)*p)) {
+		for (i = 0; zones[i].name; i++) {
+			size_t zl = strlen(zones[i].name);
+
+			if (strncasecmp(p, zones[i].name, zl) == 0 &&
+			    !isalpha((unsigned char)p[zl])) {
+				zone = zones[i].min;
+				break;
+			}
+		}
+	}
+	if (mon < 1 || mon > 12 || day < 1 || day > 31 || year < 1900 ||
+	    year > 9999 || hh > 23 || mm > 59 || ss > 60)
+		return -1;
+	if (ss == 60)
+		ss = 59;
+	days = days_from_civil(year, (unsigned)mon, (unsigned)day);
+	*ms = ((days * 86400) + hh * 3600 + mm * 60 + ss - (int64_t)zone * 60) *
+	    1000;
+	return 0;
+}

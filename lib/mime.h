@@ -19,6 +19,7 @@
 #define SI_MIME_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -127,5 +128,15 @@ int mime_part_is_attachment(const struct mime_part *p);
  */
 void mime_find_bodies(const struct mime_part *root,
 	const struct mime_part **plain, const struct mime_part **html);
+
+/*
+ * An RFC 5322 date ("Wed, 4 Mar 2026 10:15:25 +0100") as epoch ms (UTC).
+ * Lenient like mail readers: the weekday is optional and not checked,
+ * seconds optional, two-digit years (< 50: 20xx), obsolete zone names
+ * (UT, GMT, Z, EST, PDT, ... military letters read as UTC), a comment
+ * after the zone, no zone at all (UTC), "2026-03-04 10:15:25" ISO style.
+ * Returns 0, or -1 when no date can be read.
+ */
+int mime_date_parse(const char *s, int64_t *ms);
 
 #endif

@@ -221,7 +221,7 @@ struct account {
 };
 
 struct mapping {
-	const char *id, *contact_id, *account_id, *modified;
+	const char *id, *contact_id, *account_id, *lead_id, *modified;
 };
 
 #define VEC(T) struct { T *v; size_t n, cap; }
@@ -427,11 +427,13 @@ resolve_index_add_mapping(struct resolve_index *ix,
 
 	if (nz(m->id) == NULL || !m->is_active || ix->mappings.n >= 0x3fffffff)
 		return 1;
-	if (nz(m->contact_id) == NULL && nz(m->account_id) == NULL)
+	if (nz(m->contact_id) == NULL && nz(m->account_id) == NULL &&
+	    nz(m->lead_id) == NULL)
 		return 1;
 	rec.id = intern(ix, m->id);
 	rec.contact_id = intern(ix, m->contact_id);
 	rec.account_id = intern(ix, m->account_id);
+	rec.lead_id = intern(ix, m->lead_id);
 	rec.modified = stamp(ix, m->modified);
 	ref = REF(REF_MAPPING, ix->mappings.n);
 	VEC_PUSH(ix->mappings, rec);
@@ -917,10 +919,11 @@ cand_mapping(const struct resolve_index *ix, uint32_t ref, const char *rule,
 	const struct mapping *r = &ix->mappings.v[REF_INDEX(ref)];
 
 	memset(c, 0, sizeof(*c));
-	c->rank = r->contact_id ? 0 : 1;
+	c->rank = r->contact_id ? 0 : r->lead_id ? 1 : 2;
 	c->modified = r->modified;
 	c->id = r->id;
 	c->contact_id = r->contact_id;
+	c->lead_id = r->lead_id;
 	c->account_id = r->account_id ? r->account_id :
 		contact_account(ix, r->contact_id);
 	c->rule = rule;

@@ -79,6 +79,7 @@ struct resolve_mapping {
 	const char *phone;
 	const char *contact_id;
 	const char *account_id;
+	const char *lead_id;
 	int is_active;          /* inactive mappings are ignored */
 	const char *modified;   /* created_at */
 };
@@ -144,6 +145,42 @@ int resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 /* Resolve a phone number (E.164, or a spelling resolve_phone_key accepts). */
 int resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
 	struct resolve_match *m);
+
+/*
+ * Records.  resolve_record acts on the record (a JSON object in doc) of a
+ * Singer RECORD of stream:
+ *   gmail_participants   email_address -> sf_contact_id, sf_lead_id,
+ *                        sf_account_id, match_confidence, match_method,
+ *                        confidence_score, is_internal
+ *   hubspot_enrollments  contact_email -> the same, but is_internal
+ *   sf_email_messages    the counterpart -> the same, but is_internal: the
+ *                        first address, in the order from, to, cc, bcc
+ *                        (to, cc, bcc, from when "incoming" is false), that
+ *                        is not internal and matches; a list column holds
+ *                        "a@x; b@y", or a JSON array
+ *   dialpad_calls        external_number (else from_number of an inbound,
+ *                        to_number of an outbound call) -> matched_contact_id,
+ *                        matched_lead_id, matched_account_id,
+ *                        match_confidence, match_method, confidence_score
+ * Every output column is written: null when there is no match, so a
+ * re-resolution clears what no longer holds.  Returns 1 when the record was
+ * changed, 0 when it holds nothing to resolve (left as is), -1 when resolve
+ * does not act on the stream.  m (when not NULL) gets the match.
+ */
+struct json;
+struct json_doc;
+int resolve_record(const struct resolve_index *ix, struct json_doc *doc,
+	const char *stream, struct json *record, struct resolve_match *m);
+/*
+ * A plain JSON object: resolve the value of member field (an address when
+ * it holds '@', else a number) and set the gmail_participants output
+ * members (sf_contact_id ... is_internal) at the top level of obj.
+ * Returns 1 changed, 0 when the field is absent or not a string.
+ */
+int resolve_plain(const struct resolve_index *ix, struct json_doc *doc,
+	struct json *obj, const struct json *field, struct resolve_match *m);
+/* The score as JSON number text: "1.0", "0.72" (three decimals at most). */
+void resolve_score_text(double score, struct buf *out);
 
 /*
  * Keys, exposed for tests and the tool.  Each writes into out (reset first)

@@ -31,7 +31,7 @@ gmail_key_file gmail_refresh_token_file gmail_client_id gmail_client_secret_file
 gmail_base_url gmail_token_url gmail_quota
 dialpad_api_key_file dialpad_base_url
 hubspot_token_file hubspot_base_url hubspot_user_ids
-notify_webhook_url notify_pubsub_topic notify_key_file notify_token_url
+notify_webhook_url_file notify_pubsub_topic notify_key_file notify_token_url
 notify_pubsub_url"
 
 si_config_load() {
@@ -64,7 +64,7 @@ si_config_load() {
 		*" $si_key "*) ;;
 		*)
 			case $si_key in
-			*password* | *secret* | *token* | *api_key*)
+			*password* | *secret* | *token* | *api_key* | *webhook_url)
 				si_die 78 "config: $si_config:$si_lineno: $si_key: secrets go in a file; name it with ${si_key}_file" ;;
 			esac
 			si_die 78 "config: $si_config:$si_lineno: unknown setting $si_key" ;;
@@ -169,10 +169,9 @@ si_fail() { # code stage
 }
 
 si_notify() { # message
-	[ -n "${cfg_notify_webhook_url:-}${cfg_notify_pubsub_topic:-}" ] || return 0
-	set --  "$1"
+	[ -n "${cfg_notify_webhook_url_file:-}${cfg_notify_pubsub_topic:-}" ] || return 0
+	si_env notify_webhook_url_file NOTIFY_WEBHOOK_URL_FILE
 	si_nargs=
-	[ -n "${cfg_notify_webhook_url:-}" ] && si_nargs="$si_nargs --webhook $cfg_notify_webhook_url"
 	[ -n "${cfg_notify_pubsub_topic:-}" ] && si_nargs="$si_nargs --pubsub-topic $cfg_notify_pubsub_topic"
 	[ -n "${cfg_notify_pubsub_url:-}" ] && si_nargs="$si_nargs --pubsub-url $cfg_notify_pubsub_url"
 	[ -n "${cfg_notify_token_url:-}" ] && si_nargs="$si_nargs --token-url $cfg_notify_token_url"

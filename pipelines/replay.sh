@@ -4,6 +4,7 @@
 # Backfills, a changed normalizer, a new database.  Replaying every archive
 # into an empty database gives the rows the live runs gave.
 si_usage="replay.sh [--db FILE] FILE..."
+# shellcheck source=pipelines/lib.sh
 . "$(dirname "$0")/lib.sh"
 si_dbover=
 case ${1:-} in

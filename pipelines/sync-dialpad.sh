@@ -1,6 +1,7 @@
 #!/bin/sh
 # Pull Dialpad calls and transcripts and load them: sync-dialpad.sh [--full]
 si_usage="sync-dialpad.sh [--full]"
+# shellcheck source=pipelines/lib.sh
 . "$(dirname "$0")/lib.sh"
 si_usage_mode "$@"
 si_config_load

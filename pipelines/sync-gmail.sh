@@ -1,6 +1,7 @@
 #!/bin/sh
 # Pull every configured mailbox and load it: sync-gmail.sh [--full]
 si_usage="sync-gmail.sh [--full]"
+# shellcheck source=pipelines/lib.sh
 . "$(dirname "$0")/lib.sh"
 si_usage_mode "$@"
 si_config_load

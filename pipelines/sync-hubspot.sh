@@ -1,6 +1,7 @@
 #!/bin/sh
 # Pull HubSpot sequences and load them: sync-hubspot.sh
 si_usage="sync-hubspot.sh [--full]"
+# shellcheck source=pipelines/lib.sh
 . "$(dirname "$0")/lib.sh"
 si_usage_mode "$@"
 si_config_load

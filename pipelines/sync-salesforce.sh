@@ -1,6 +1,7 @@
 #!/bin/sh
 # Pull Salesforce (all configured objects) and load it: sync-salesforce.sh [--full]
 si_usage="sync-salesforce.sh [--full]"
+# shellcheck source=pipelines/lib.sh
 . "$(dirname "$0")/lib.sh"
 si_usage_mode "$@"
 si_config_load

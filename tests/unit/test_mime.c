@@ -297,6 +297,32 @@ START_TEST(mime_parse_limits)
 }
 END_TEST
 
+/* RFC 5322 dates, with the sloppy forms mail really carries */
+START_TEST(mime_date_parse_cases)
+{
+	int64_t ms;
+
+	ck_assert_int_eq(mime_date_parse("Wed, 4 Mar 2026 10:15:25 +0100", &ms), 0);
+	ck_assert_int_eq(ms, 1772615725000LL);
+	ck_assert_int_eq(mime_date_parse("4 Mar 2026 09:15:25 GMT", &ms), 0);
+	ck_assert_int_eq(ms, 1772615725000LL);
+	ck_assert_int_eq(mime_date_parse("Wed,  4 Mar 26 01:15:25 PST (Pacific)", &ms), 0);
+	ck_assert_int_eq(ms, 1772615725000LL);
+	ck_assert_int_eq(mime_date_parse("Wed, 04 Mar 2026 09:15 +0000", &ms), 0);
+	ck_assert_int_eq(ms, 1772615700000LL);
+	ck_assert_int_eq(mime_date_parse("Wed, 4 Mar 2026 09:15:25", &ms), 0);
+	ck_assert_int_eq(ms, 1772615725000LL);
+	ck_assert_int_eq(mime_date_parse("2026-03-04 09:15:25", &ms), 0);
+	ck_assert_int_eq(ms, 1772615725000LL);
+	ck_assert_int_eq(mime_date_parse("(c) Wed, 4-Mar-2026 04:15:25 -0500", &ms), 0);
+	ck_assert_int_eq(ms, 1772615725000LL);
+	ck_assert_int_eq(mime_date_parse("", &ms), -1);
+	ck_assert_int_eq(mime_date_parse("yesterday", &ms), -1);
+	ck_assert_int_eq(mime_date_parse("32 Mar 2026 00:00:00", &ms), -1);
+	ck_assert_int_eq(mime_date_parse("4 Foo 2026", &ms), -1);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -314,6 +340,7 @@ suite(void)
 	tcase_add_test(tc, mime_parse_odd_headers);
 	tcase_add_test(tc, mime_parse_iso2022jp);
 	tcase_add_test(tc, mime_parse_limits);
+	tcase_add_test(tc, mime_date_parse_cases);
 	suite_add_tcase(s, tc);
 	return s;
 }

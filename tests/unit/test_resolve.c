@@ -3,7 +3,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
+#include "json.h"
 #include "resolve.h"
+#include "resolve_load.h"
 #include "check_main.h"
 
 static struct resolve_index *ix;
@@ -39,7 +43,7 @@ static void
 add_mapping(const char *id, const char *email, const char *phone,
 	const char *cid, const char *aid, int active)
 {
-	struct resolve_mapping m = { id, email, phone, cid, aid, active,
+	struct resolve_mapping m = { id, email, phone, cid, aid, NULL, active,
 		"2026-01-01T00:00:00.000Z" };
 
 	resolve_index_add_mapping(ix, &m);
@@ -505,6 +509,291 @@ START_TEST(resolve_read_freemail)
 }
 END_TEST
 
+/* apply to one record of stream; the record written back compactly */
+static const char *
+apply(const char *stream, const char *in, int want)
+{
+	static struct buf out = BUF_INIT;
+	struct json_doc doc;
+	struct err e = ERR_INIT;
+	struct json *rec;
+
+	json_doc_init(&doc);
+	rec = json_parse(&doc, in, strlen(in), &e);
+	ck_assert_ptr_nonnull(rec);
+	ck_assert_int_eq(resolve_record(ix, &doc, stream, rec, &m), want);
+	buf_reset(&out);
+	json_write(&out, rec);
+	json_doc_release(&doc);
+	return buf_cstr(&out);
+}
+
+/* a participant gets every output column, a miss gets nulls */
+START_TEST(record_participant)
+{
+	ck_assert_str_eq(apply("gmail_participants",
+		"{\"participant_id\":\"p1\",\"email_address\":"
+		"\"asha.rao@globex.co.uk\",\"sf_contact_id\":null}", 1),
+		"{\"participant_id\":\"p1\",\"email_address\":"
+		"\"asha.rao@globex.co.uk\",\"sf_contact_id\":\"003A\","
+		"\"sf_lead_id\":null,\"sf_account_id\":\"001A\","
+		"\"match_confidence\":\"exact\",\"match_method\":"
+		"\"email_contact\",\"confidence_score\":1.0,"
+		"\"is_internal\":false}");
+	ck_assert_str_eq(apply("gmail_participants",
+		"{\"email_address\":\"rep@ourco.com\",\"sf_contact_id\":\"x\"}",
+		1),
+		"{\"email_address\":\"rep@ourco.com\",\"sf_contact_id\":null,"
+		"\"sf_lead_id\":null,\"sf_account_id\":null,"
+		"\"match_confidence\":null,\"match_method\":null,"
+		"\"confidence_score\":null,\"is_internal\":true}");
+	/* nothing to resolve: left alone; another stream: not ours */
+	ck_assert_str_eq(apply("gmail_participants",
+		"{\"email_address\":null}", 0), "{\"email_address\":null}");
+	ck_assert_str_eq(apply("sf_contacts", "{\"email\":\"bob@initech.com\"}",
+		-1), "{\"email\":\"bob@initech.com\"}");
+}
+END_TEST
+
+/* a call: the external number, else by direction; matched_* columns */
+START_TEST(record_call)
+{
+	ck_assert_str_eq(apply("dialpad_calls",
+		"{\"call_id\":\"c1\",\"external_number\":\"+14155550199\"}", 1),
+		"{\"call_id\":\"c1\",\"external_number\":\"+14155550199\","
+		"\"matched_contact_id\":\"003B\",\"matched_lead_id\":null,"
+		"\"matched_account_id\":\"001B\",\"match_confidence\":\"exact\","
+		"\"match_method\":\"phone_contact\",\"confidence_score\":0.9}");
+	apply("dialpad_calls", "{\"direction\":\"inbound\",\"from_number\":"
+		"\"+33123456789\",\"to_number\":\"+14155550199\"}", 1);
+	ck_assert_str_eq(m.lead_id, "00QA");
+	apply("dialpad_calls", "{\"direction\":\"outbound\",\"from_number\":"
+		"\"+33123456789\",\"to_number\":\"+14155550199\"}", 1);
+	ck_assert_str_eq(m.contact_id, "003B");
+	apply("dialpad_calls", "{\"from_number\":\"+33123456789\"}", 0);
+}
+END_TEST
+
+/* an email message: the first external address that matches */
+START_TEST(record_email_message)
+{
+	const char *out = apply("sf_email_messages",
+		"{\"from_address\":\"rep@ourco.com\",\"to_address\":"
+		"\"nobody@nowhere.example; \\\"Rao, Asha\\\" "
+		"<asha.rao@globex.co.uk>\"}", 1);
+
+	ck_assert_ptr_nonnull(strstr(out, "\"sf_contact_id\":\"003A\""));
+	ck_assert_ptr_null(strstr(out, "is_internal"));
+	/* outgoing: the recipients first */
+	apply("sf_email_messages", "{\"incoming\":false,\"from_address\":"
+		"\"bob@initech.com\",\"to_address\":[\"lena@newco.example\"]}",
+		1);
+	ck_assert_str_eq(m.lead_id, "00QA");
+	apply("sf_email_messages", "{\"incoming\":true,\"from_address\":"
+		"\"bob@initech.com\",\"to_address\":[\"lena@newco.example\"]}",
+		1);
+	ck_assert_str_eq(m.contact_id, "003B");
+	out = apply("sf_email_messages", "{\"to_address\":\"a@nowhere.example\"}",
+		1);
+	ck_assert_ptr_nonnull(strstr(out, "\"sf_contact_id\":null"));
+	apply("sf_email_messages", "{\"subject\":\"hi\"}", 0);
+}
+END_TEST
+
+/* an enrollment: contact_email */
+START_TEST(record_enrollment)
+{
+	const char *out = apply("hubspot_enrollments",
+		"{\"contact_email\":\"Lena@newco.example\"}", 1);
+
+	ck_assert_str_eq(out, "{\"contact_email\":\"Lena@newco.example\","
+		"\"sf_contact_id\":null,\"sf_lead_id\":\"00QA\","
+		"\"sf_account_id\":null,\"match_confidence\":\"exact\","
+		"\"match_method\":\"email_lead\",\"confidence_score\":0.95}");
+}
+END_TEST
+
+/* a plain object: the named field, gmail_participants columns on top */
+START_TEST(record_plain)
+{
+	struct json_doc doc;
+	struct err e = ERR_INIT;
+	struct json *o;
+	struct buf b = BUF_INIT;
+	const char *in = "{\"who\":{\"tel\":\"(415) 555-0199\"}}";
+
+	json_doc_init(&doc);
+	o = json_parse(&doc, in, strlen(in), &e);
+	ck_assert_int_eq(resolve_plain(ix, &doc, o,
+		json_get(json_get(o, "who"), "tel"), &m), 1);
+	json_write(&b, o);
+	ck_assert_str_eq(b.data, "{\"who\":{\"tel\":\"(415) 555-0199\"},"
+		"\"sf_contact_id\":\"003B\",\"sf_lead_id\":null,"
+		"\"sf_account_id\":\"001B\",\"match_confidence\":\"exact\","
+		"\"match_method\":\"phone_contact\",\"confidence_score\":0.9,"
+		"\"is_internal\":false}");
+	ck_assert_int_eq(resolve_plain(ix, &doc, o, json_get(o, "nope"), &m),
+		0);
+	buf_release(&b);
+	json_doc_release(&doc);
+}
+END_TEST
+
+/* scores print with at most three decimals, always with a point */
+START_TEST(score_text)
+{
+	static const struct { double d; const char *s; } t[] = {
+		{ 1.0, "1.0" }, { 0.8, "0.8" }, { 0.72, "0.72" },
+		{ 0.5666, "0.567" }, { 0.0, "0.0" }, { 0.05, "0.05" },
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&b);
+		resolve_score_text(t[i].d, &b);
+		ck_assert_str_eq(b.data, t[i].s);
+	}
+	buf_release(&b);
+}
+END_TEST
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* the warehouse: deleted rows and inactive mappings left out; missing
+ * tables and columns are no error */
+START_TEST(load_db)
+{
+	char dir[] = "/tmp/rsdb.XXXXXX", path[64];
+	sqlite3 *db;
+	struct resolve_index *x = resolve_index_new();
+	struct err e = ERR_INIT;
+	struct resolve_stats st;
+	struct resolve_match mm;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/w.db", dir);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db,
+		"CREATE TABLE sf_contacts(contact_id TEXT, account_id TEXT,"
+		" email TEXT, phone TEXT, last_modified_date TEXT,"
+		" _sdc_deleted_at TEXT);"
+		"INSERT INTO sf_contacts VALUES('003A','001A','a@x.com',"
+		" '+14155550100','2026-01-01T00:00:00.000Z',NULL);"
+		"INSERT INTO sf_contacts VALUES('003B','001A','b@x.com',NULL,"
+		" NULL,'2026-02-02T00:00:00.000Z');"
+		"CREATE TABLE sf_accounts(account_id TEXT, website TEXT);"
+		"INSERT INTO sf_accounts VALUES('001A','https://www.x.com/');"
+		"CREATE TABLE sf_leads(lead_id TEXT, email TEXT,"
+		" is_converted INTEGER, converted_contact_id TEXT);"
+		"INSERT INTO sf_leads VALUES('00QA','c@x.com',1,'003A');"
+		"CREATE TABLE manual_mappings(mapping_id TEXT,"
+		" email_address TEXT, sf_contact_id TEXT, is_active INTEGER);"
+		"INSERT INTO manual_mappings VALUES('m1','d@y.com','003A',1);"
+		"INSERT INTO manual_mappings VALUES('m2','e@y.com','003A',0);",
+		NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(resolve_load_db(x, path, &e), 0);
+	resolve_index_finish(x);
+	resolve_index_stats(x, &st);
+	ck_assert_uint_eq(st.contacts, 1);
+	ck_assert_uint_eq(st.leads, 1);
+	ck_assert_uint_eq(st.accounts, 1);
+	ck_assert_uint_eq(st.mappings, 1);
+	ck_assert_int_eq(resolve_email(x, "c@x.com", 7, &mm), 1);
+	ck_assert_str_eq(mm.method, "email_lead_converted");
+	ck_assert_str_eq(mm.account_id, "001A");
+	ck_assert_int_eq(resolve_email(x, "b@x.com", 7, &mm), 1);
+	ck_assert_str_eq(mm.method, "domain");
+	ck_assert_int_eq(resolve_email(x, "d@y.com", 7, &mm), 1);
+	ck_assert_str_eq(mm.method, "manual_email");
+	ck_assert_int_eq(resolve_email(x, "e@y.com", 7, &mm), 0);
+	unlink(path);
+	ck_assert_int_eq(resolve_load_db(x, path, &e), EX_NOINPUT);
+	err_release(&e);
+	write_file(path, "not a database, clearly not a database at all\n");
+	ck_assert_int_ne(resolve_load_db(x, path, &e), 0);
+	err_release(&e);
+	unlink(path);
+	rmdir(dir);
+	resolve_index_free(x);
+}
+END_TEST
+
+/* JSONL: Singer RECORDs or plain objects; a bad line names file:line */
+START_TEST(load_jsonl)
+{
+	char dir[] = "/tmp/rsjl.XXXXXX", path[64];
+	struct resolve_index *x = resolve_index_new();
+	struct err e = ERR_INIT;
+	struct resolve_match mm;
+	size_t n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/c.jsonl", dir);
+	write_file(path,
+		"{\"type\":\"SCHEMA\",\"stream\":\"sf_contacts\"}\n"
+		"{\"type\":\"RECORD\",\"stream\":\"sf_contacts\",\"record\":"
+		"{\"contact_id\":\"003A\",\"account_id\":\"001A\","
+		"\"email\":\"a@x.com\"}}\n"
+		"\n"
+		"{\"contact_id\":\"003B\",\"email\":\"b@x.com\","
+		"\"_sdc_deleted_at\":\"2026-01-01T00:00:00.000Z\"}\n"
+		"{\"contact_id\":12345,\"email\":\"n@x.com\"}\n");
+	ck_assert_int_eq(resolve_load_jsonl(x, RESOLVE_CONTACTS, path, &n, &e),
+		0);
+	ck_assert_uint_eq(n, 2);
+	snprintf(path, sizeof(path), "%s/m.jsonl", dir);
+	write_file(path, "{\"mapping_id\":\"m1\",\"phone_number\":"
+		"\"+1 212 555 0000\",\"sf_lead_id\":\"00QZ\",\"is_active\":true}\n"
+		"{\"mapping_id\":\"m2\",\"email_address\":\"z@x.com\","
+		"\"sf_account_id\":\"001Z\"}\n");
+	ck_assert_int_eq(resolve_load_jsonl(x, RESOLVE_MAPPINGS, path, &n, &e),
+		0);
+	ck_assert_uint_eq(n, 2);
+	resolve_index_finish(x);
+	ck_assert_int_eq(resolve_email(x, "a@x.com", 7, &mm), 1);
+	ck_assert_str_eq(mm.account_id, "001A");
+	ck_assert_int_eq(resolve_email(x, "n@x.com", 7, &mm), 1);
+	ck_assert_str_eq(mm.contact_id, "12345");
+	ck_assert_int_eq(resolve_email(x, "b@x.com", 7, &mm), 0);
+	ck_assert_int_eq(resolve_phone(x, "+12125550000", 12, &mm), 1);
+	ck_assert_str_eq(mm.lead_id, "00QZ");
+	ck_assert_str_eq(mm.method, "manual_phone");
+	ck_assert_int_eq(resolve_email(x, "z@x.com", 7, &mm), 1);
+	ck_assert_str_eq(mm.account_id, "001Z");
+	snprintf(path, sizeof(path), "%s/bad.jsonl", dir);
+	write_file(path, "{\"lead_id\":\"00Q1\"}\n[1]\n");
+	ck_assert_int_eq(resolve_load_jsonl(x, RESOLVE_LEADS, path, &n, &e),
+		EX_DATAERR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "bad.jsonl:2: "));
+	err_release(&e);
+	write_file(path, "{\"lead_id\":\n");
+	ck_assert_int_eq(resolve_load_jsonl(x, RESOLVE_LEADS, path, &n, &e),
+		EX_DATAERR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "bad.jsonl:1: "));
+	err_release(&e);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/c.jsonl", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/m.jsonl", dir);
+	unlink(path);
+	ck_assert_int_eq(resolve_load_jsonl(x, RESOLVE_LEADS, path, &n, &e),
+		EX_NOINPUT);
+	err_release(&e);
+	rmdir(dir);
+	resolve_index_free(x);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -535,6 +824,14 @@ suite(void)
 	tcase_add_test(r, resolve_domain_freemail);
 	tcase_add_test(r, resolve_internal);
 	tcase_add_test(r, resolve_index_counts);
+	tcase_add_test(r, record_participant);
+	tcase_add_test(r, record_call);
+	tcase_add_test(r, record_email_message);
+	tcase_add_test(r, record_enrollment);
+	tcase_add_test(r, record_plain);
+	tcase_add_test(t, score_text);
+	tcase_add_test(t, load_db);
+	tcase_add_test(t, load_jsonl);
 	suite_add_tcase(s, r);
 	return s;
 }

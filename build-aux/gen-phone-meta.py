@@ -1,0 +1,197 @@
+#!/usr/bin/python3
+"""Generate lib/phone_meta.c from Debian's python3-phonenumbers.
+
+Dev-time only: the build never runs this; its output is committed.
+    /usr/bin/python3 build-aux/gen-phone-meta.py > lib/phone_meta.c
+
+It writes the parts of libphonenumber's metadata that parsing and
+validation need (no formatting patterns: E.164 needs none), with every
+regular expression kept as text in the small dialect lib/phone_re.c
+understands, plus the Unicode tables Python's `re` and `unicodedata`
+use for digits and word characters, so the C code can agree with the
+Python library on every input.
+"""
+import re
+import sys
+import unicodedata
+
+import phonenumbers
+from phonenumbers import phonenumberutil as pu
+from phonenumbers.phonemetadata import PhoneMetadata
+
+DESCS = ["general_desc", "fixed_line", "mobile", "toll_free", "premium_rate",
+         "shared_cost", "personal_number", "voip", "pager", "uan", "voicemail"]
+
+# Everything a metadata pattern may contain; anything else stops the
+# generator (the C matcher would not know it).
+PATTERN_OK = re.compile(r'^(?:[0-9|()?:*+{},\[\]\-$^]|\\d)*$')
+
+patterns = []
+pattern_index = {}
+
+
+def pat(p):
+    if p is None or p == "":
+        return -1
+    if not PATTERN_OK.match(p):
+        sys.exit("gen-phone-meta: unsupported pattern: %r" % p)
+    if p not in pattern_index:
+        pattern_index[p] = len(patterns)
+        patterns.append(p)
+    return pattern_index[p]
+
+
+def lenmask(lengths):
+    m = 0
+    for n in lengths:
+        if n < 0 or n > 31:
+            sys.exit("gen-phone-meta: bad length %d" % n)
+        m |= 1 << n
+    return m
+
+
+def transform(rule):
+    """Python re.sub template "9\\1" -> "9$1" (only digits and groups)."""
+    if rule is None or rule == "":
+        return None
+    out = ""
+    i = 0
+    while i < len(rule):
+        c = rule[i]
+        if c == "\\" and i + 1 < len(rule) and rule[i + 1].isdigit():
+            out += "$" + rule[i + 1]
+            i += 2
+        elif c.isdigit():
+            out += c
+            i += 1
+        else:
+            sys.exit("gen-phone-meta: unsupported transform rule %r" % rule)
+    return out
+
+
+def cstr(s):
+    if s is None:
+        return "NULL"
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def ranges(pred):
+    r = []
+    start = None
+    for c in range(0x110000):
+        if pred(c):
+            if start is None:
+                start = c
+        elif start is not None:
+            r.append((start, c - 1))
+            start = None
+    if start is not None:
+        r.append((start, 0x10FFFF))
+    return r
+
+
+def region_entry(m, rid):
+    d = []
+    for name in DESCS:
+        desc = getattr(m, name)
+        if desc is None:
+            d.append((-1, 0, 0))
+        else:
+            d.append((pat(desc.national_number_pattern),
+                      lenmask(desc.possible_length),
+                      lenmask(desc.possible_length_local_only)))
+    if not m.general_desc or not m.general_desc.possible_length:
+        sys.exit("gen-phone-meta: %s: no general possible lengths" % rid)
+    npp = m.national_prefix_for_parsing
+    return (rid, m.country_code, pat(m.international_prefix), pat(npp),
+            transform(m.national_prefix_transform_rule),
+            pat(m.leading_digits), 1 if m.same_mobile_and_fixed_line_pattern else 0, d)
+
+
+def main():
+    geo = sorted(pu.SUPPORTED_REGIONS)
+    entries = []
+    for r in geo:
+        m = PhoneMetadata.metadata_for_region(r, None)
+        if m is None:
+            sys.exit("gen-phone-meta: no metadata for " + r)
+        entries.append(region_entry(m, r))
+    nongeo = sorted(pu.COUNTRY_CODES_FOR_NON_GEO_REGIONS)
+    for cc in nongeo:
+        m = PhoneMetadata.metadata_for_nongeo_region(cc, None)
+        if m is None:
+            sys.exit("gen-phone-meta: no metadata for %d" % cc)
+        entries.append(region_entry(m, "001"))
+    index_of = {r: i for i, r in enumerate(geo)}
+    for i, cc in enumerate(nongeo):
+        index_of[("001", cc)] = len(geo) + i
+
+    ccs = []
+    cc_regions = []
+    for cc in sorted(pu.COUNTRY_CODE_TO_REGION_CODE):
+        regions = pu.COUNTRY_CODE_TO_REGION_CODE[cc]
+        first = len(cc_regions)
+        for r in regions:
+            if r == "001":
+                cc_regions.append(index_of[("001", cc)])
+            else:
+                cc_regions.append(index_of[r])
+        ccs.append((cc, first, len(regions)))
+
+    decimal = ranges(lambda c: chr(c).isdecimal())
+    # unicodedata.digit: runs of consecutive values
+    digit = []
+    for c in range(0x110000):
+        v = unicodedata.digit(chr(c), -1)
+        if v == -1:
+            continue
+        if digit and digit[-1][1] == c - 1 and \
+                digit[-1][2] + (c - digit[-1][0]) == v:
+            digit[-1] = (digit[-1][0], c, digit[-1][2])
+        else:
+            digit.append((c, c, v))
+    alnum = ranges(lambda c: chr(c).isalnum())
+
+    w = sys.stdout.write
+    w("/*\n * phone_meta.c: GENERATED by build-aux/gen-phone-meta.py; do not edit.\n")
+    w(" * Source: python3-phonenumbers %s (libphonenumber metadata),\n" % phonenumbers.__version__)
+    w(" * Python %d.%d.%d, Unicode %s.\n */\n" % (sys.version_info[0], sys.version_info[1],
+                                               sys.version_info[2], unicodedata.unidata_version))
+    w('#include "phone_meta.h"\n#include "banned.h"\n\n')
+    w('const char phone_meta_version[] = "%s";\n\n' % phonenumbers.__version__)
+    w("const char *const phone_meta_patterns[] = {\n")
+    for p in patterns:
+        w("\t%s,\n" % cstr(p))
+    w("};\nconst size_t phone_meta_npatterns = %d;\n\n" % len(patterns))
+    w("const struct phone_meta_region phone_meta_regions[] = {\n")
+    for (rid, cc, idd, npp, tr, ld, same, d) in entries:
+        w('\t{ "%s", %d, %d, %d, %s, %d, %d, {' % (rid, cc, idd, npp, cstr(tr), ld, same))
+        w(", ".join("{ %d, 0x%x, 0x%x }" % x for x in d))
+        w("} },\n")
+    w("};\nconst size_t phone_meta_nregions = %d;\n" % len(entries))
+    w("const size_t phone_meta_ngeo = %d;\n\n" % len(geo))
+    w("const unsigned short phone_meta_cc_regions[] = {\n")
+    for i in range(0, len(cc_regions), 12):
+        w("\t" + ", ".join(str(x) for x in cc_regions[i:i + 12]) + ",\n")
+    w("};\n\nconst struct phone_meta_cc phone_meta_ccs[] = {\n")
+    for (cc, first, n) in ccs:
+        w("\t{ %d, %d, %d },\n" % (cc, first, n))
+    w("};\nconst size_t phone_meta_nccs = %d;\n\n" % len(ccs))
+    w("/* str.isdecimal(): what Python's re means by \\d */\n")
+    w("const struct phone_meta_range phone_meta_decimal[] = {\n")
+    for (a, b) in decimal:
+        w("\t{ 0x%x, 0x%x, 0 },\n" % (a, b))
+    w("};\nconst size_t phone_meta_ndecimal = %d;\n\n" % len(decimal))
+    w("/* unicodedata.digit(): value of lo in v; runs of consecutive values */\n")
+    w("const struct phone_meta_range phone_meta_digit[] = {\n")
+    for (a, b, v) in digit:
+        w("\t{ 0x%x, 0x%x, %d },\n" % (a, b, v))
+    w("};\nconst size_t phone_meta_ndigit = %d;\n\n" % len(digit))
+    w("/* str.isalnum(): what Python's re means by \\w, with '_' */\n")
+    w("const struct phone_meta_range phone_meta_alnum[] = {\n")
+    for (a, b) in alnum:
+        w("\t{ 0x%x, 0x%x, 0 },\n" % (a, b))
+    w("};\nconst size_t phone_meta_nalnum = %d;\n" % len(alnum))
+
+
+main()

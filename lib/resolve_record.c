@@ -1,0 +1,252 @@
+/*
+ * resolve_record.c: applying the resolve rules to the records of a stream.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "resolve.h"
+
+#include "banned.h"
+
+/* Output column names of one stream. */
+struct out_cols {
+	const char *contact, *lead, *account, *confidence, *method, *score;
+	const char *internal;   /* NULL: the table has no is_internal */
+};
+
+static const struct out_cols participant_cols = { "sf_contact_id",
+	"sf_lead_id", "sf_account_id", "match_confidence", "match_method",
+	"confidence_score", "is_internal" };
+static const struct out_cols crm_cols = { "sf_contact_id", "sf_lead_id",
+	"sf_account_id", "match_confidence", "match_method",
+	"confidence_score", NULL };
+static const struct out_cols call_cols = { "matched_contact_id",
+	"matched_lead_id", "matched_account_id", "match_confidence",
+	"match_method", "confidence_score", NULL };
+
+void
+resolve_score_text(double score, struct buf *out)
+{
+	long milli = (long)(score * 1000.0 + 0.5);
+
+	if (milli < 0)
+		milli = 0;
+	if (milli > 1000)
+		milli = 1000;
+	buf_printf(out, "%ld.", milli / 1000);
+	milli %= 1000;
+	if (milli == 0)
+		buf_addch(out, '0');
+	else if (milli % 100 == 0)
+		buf_printf(out, "%ld", milli / 100);
+	else if (milli % 10 == 0)
+		buf_printf(out, "%02ld", milli / 10);
+	else
+		buf_printf(out, "%03ld", milli);
+}
+
+static struct json *
+str_or_null(struct json_doc *doc, const char *s)
+{
+	return s != NULL ? json_new_cstr(doc, s) : json_new_null(doc);
+}
+
+static void
+set_output(struct json_doc *doc, struct json *rec, const struct out_cols *c,
+	const struct resolve_match *m, int matched)
+{
+	json_object_set(doc, rec, c->contact, str_or_null(doc,
+		matched ? m->contact_id : NULL));
+	json_object_set(doc, rec, c->lead, str_or_null(doc,
+		matched ? m->lead_id : NULL));
+	json_object_set(doc, rec, c->account, str_or_null(doc,
+		matched ? m->account_id : NULL));
+	json_object_set(doc, rec, c->confidence, str_or_null(doc,
+		matched ? m->confidence : NULL));
+	json_object_set(doc, rec, c->method, str_or_null(doc,
+		matched ? m->method : NULL));
+	if (matched) {
+		struct buf b = BUF_INIT;
+
+		resolve_score_text(m->score, &b);
+		json_object_set(doc, rec, c->score,
+			json_new_number_text(doc, b.data, b.len));
+		buf_release(&b);
+	} else {
+		json_object_set(doc, rec, c->score, json_new_null(doc));
+	}
+	if (c->internal != NULL)
+		json_object_set(doc, rec, c->internal,
+			json_new_bool(doc, m->is_internal));
+}
+
+static const char *
+member_str(const struct json *rec, const char *key, size_t *n)
+{
+	const struct json *v = json_get(rec, key);
+
+	if (v == NULL || v->type != JSON_STRING || v->n == 0)
+		return NULL;
+	*n = v->n;
+	return v->s;
+}
+
+/* Try each address of a list value ("a@x; b@y", "a@x, b@y" or an array);
+ * 1 when one matched (m filled), 0 if none. */
+static int
+try_list(const struct resolve_index *ix, const struct json *v,
+	struct resolve_match *m, int *seen)
+{
+	if (v == NULL)
+		return 0;
+	if (v->type == JSON_ARRAY) {
+		const struct json *c;
+
+		for (c = v->child; c != NULL; c = c->next) {
+			if (c->type != JSON_STRING || c->n == 0)
+				continue;
+			*seen = 1;
+			if (resolve_email(ix, c->s, c->n, m) && !m->is_internal)
+				return 1;
+		}
+		return 0;
+	}
+	if (v->type == JSON_STRING) {
+		const char *p = v->s, *end = v->s + v->n;
+
+		while (p < end) {
+			const char *q = p;
+			int inq = 0, inangle = 0;
+
+			/* split at ; or , outside quotes and angle brackets */
+			while (q < end) {
+				if (*q == '"')
+					inq = !inq;
+				else if (*q == '<')
+					inangle = 1;
+				else if (*q == '>')
+					inangle = 0;
+				else if ((*q == ';' || *q == ',') && !inq &&
+					 !inangle)
+					break;
+				q++;
+			}
+			if (q > p) {
+				*seen = 1;
+				if (resolve_email(ix, p, (size_t)(q - p), m) &&
+				    !m->is_internal)
+					return 1;
+			}
+			p = q + 1;
+		}
+	}
+	return 0;
+}
+
+static int
+resolve_email_message(const struct resolve_index *ix, struct json_doc *doc,
+	struct json *rec, struct resolve_match *m)
+{
+	static const char *const in_order[] = { "from_address", "to_address",
+		"cc_address", "bcc_address" };
+	static const char *const out_order[] = { "to_address", "cc_address",
+		"bcc_address", "from_address" };
+	const struct json *inc = json_get(rec, "incoming");
+	const char *const *order = inc != NULL && inc->type == JSON_FALSE ?
+		out_order : in_order;
+	int i, seen = 0, matched = 0;
+
+	for (i = 0; i < 4 && !matched; i++)
+		matched = try_list(ix, json_get(rec, order[i]), m, &seen);
+	if (!seen)
+		return 0;
+	if (!matched)
+		memset(m, 0, sizeof(*m));
+	set_output(doc, rec, &crm_cols, m, matched);
+	return 1;
+}
+
+static int
+resolve_call(const struct resolve_index *ix, struct json_doc *doc,
+	struct json *rec, struct resolve_match *m)
+{
+	const char *num, *dir;
+	size_t n = 0;
+	int matched;
+
+	num = member_str(rec, "external_number", &n);
+	if (num == NULL && (dir = json_get_str(rec, "direction")) != NULL) {
+		if (strcmp(dir, "inbound") == 0)
+			num = member_str(rec, "from_number", &n);
+		else if (strcmp(dir, "outbound") == 0)
+			num = member_str(rec, "to_number", &n);
+	}
+	if (num == NULL)
+		return 0;
+	matched = resolve_phone(ix, num, n, m);
+	set_output(doc, rec, &call_cols, m, matched);
+	return 1;
+}
+
+static int
+resolve_one_email(const struct resolve_index *ix, struct json_doc *doc,
+	struct json *rec, const char *col, const struct out_cols *oc,
+	struct resolve_match *m)
+{
+	const char *addr;
+	size_t n = 0;
+	int matched;
+
+	addr = member_str(rec, col, &n);
+	if (addr == NULL)
+		return 0;
+	matched = resolve_email(ix, addr, n, m);
+	set_output(doc, rec, oc, m, matched);
+	return 1;
+}
+
+int
+resolve_record(const struct resolve_index *ix, struct json_doc *doc,
+	const char *stream, struct json *record, struct resolve_match *m)
+{
+	struct resolve_match local;
+
+	if (m == NULL)
+		m = &local;
+	memset(m, 0, sizeof(*m));
+	if (record == NULL || record->type != JSON_OBJECT)
+		return -1;
+	if (strcmp(stream, "gmail_participants") == 0)
+		return resolve_one_email(ix, doc, record, "email_address",
+			&participant_cols, m);
+	if (strcmp(stream, "hubspot_enrollments") == 0)
+		return resolve_one_email(ix, doc, record, "contact_email",
+			&crm_cols, m);
+	if (strcmp(stream, "dialpad_calls") == 0)
+		return resolve_call(ix, doc, record, m);
+	if (strcmp(stream, "sf_email_messages") == 0)
+		return resolve_email_message(ix, doc, record, m);
+	return -1;
+}
+
+int
+resolve_plain(const struct resolve_index *ix, struct json_doc *doc,
+	struct json *obj, const struct json *field, struct resolve_match *m)
+{
+	struct resolve_match local;
+	int matched;
+
+	if (m == NULL)
+		m = &local;
+	memset(m, 0, sizeof(*m));
+	if (obj == NULL || obj->type != JSON_OBJECT || field == NULL ||
+	    field->type != JSON_STRING || field->n == 0)
+		return 0;
+	if (memchr(field->s, '@', field->n) != NULL)
+		matched = resolve_email(ix, field->s, field->n, m);
+	else
+		matched = resolve_phone(ix, field->s, field->n, m);
+	set_output(doc, obj, &participant_cols, m, matched);
+	return 1;
+}

@@ -1,0 +1,137 @@
+/*
+ * store.h: the SQLite warehouse (owner: warehouse).  What load and export
+ * do to a database; the tools only drive it.
+ *
+ * Opening a database creates it when new (mode 0600, whatever the umask),
+ * sets WAL mode, synchronous=NORMAL and a busy timeout, creates every table
+ * of schema.h that is missing and adds the columns an older database lacks
+ * (ALTER TABLE ADD COLUMN).  Table and column names only ever come from
+ * schema.h, never from input.
+ *
+ * Writing.  store_record() upserts one record (INSERT ... ON CONFLICT (pk)
+ * DO UPDATE): the columns the record names are set, the others keep their
+ * stored value (NULL in a new row).  _sdc_deleted_at is always set: NULL
+ * unless the record carries it, so a record that comes back after a delete
+ * is live again.  A record whose _sdc_deleted_at is not null is a delete:
+ * the row is kept with the column set (soft delete), or removed with
+ * hard_delete.  ingested_at is the time the batch began (ts_now_ms(), so
+ * SALESINTEL_NOW fixes it), unless the record carries its own (a replay of
+ * export keeps the original).  _sdc_extracted_at is the record's own or the
+ * message's time_extracted.
+ *
+ * Batches.  The first write after a commit begins a transaction (BEGIN
+ * IMMEDIATE, so two loads into one database wait for each other instead of
+ * failing); store_state() writes the bookmarks into sync_state and commits:
+ * the rows before a STATE and its bookmark become durable together.
+ * store_close() commits what is left (the rows after the last STATE) unless
+ * store_rollback() was called first.
+ *
+ * Values (the RECORD's JSON to the column's type; anything else is a bad
+ * record, nothing of it is written, the batch goes on):
+ *   STRING     a string; a number is taken as its exact text
+ *   INTEGER    an integer (number or string of digits) within int64; a
+ *              fraction of zeros ("5.0") is accepted
+ *   FLOAT      a number (or a string holding a JSON number)
+ *   BOOLEAN    true/false (also 0/1 and "true"/"false") -> 1/0
+ *   TIMESTAMP  a string ts_parse() takes (any offset, Salesforce "+0000",
+ *              date only) -> "YYYY-MM-DDTHH:MM:SS.sssZ" UTC; with
+ *              COL_EPOCH_MS also epoch milliseconds (a number or digits)
+ *   DATE       "YYYY-MM-DD" (or a timestamp: its UTC date)
+ *   arrays     a JSON array of strings / numbers -> its compact JSON text
+ *   JSON       any value -> its compact JSON text
+ *   null       NULL, except in a required column
+ * A record must name every required column, unless it is a delete (then
+ * only the primary key is needed: the existing row, if any, is marked).
+ */
+#ifndef SI_STORE_H
+#define SI_STORE_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "json.h"
+#include "schema.h"
+
+struct store_opts {
+	int hard_delete;        /* remove deleted rows instead of marking them */
+	int bulk;               /* drop the clustering indexes of the tables
+	                         * written, rebuild them at close */
+	int busy_timeout_ms;    /* 0: STORE_BUSY_TIMEOUT_MS */
+	int readonly;           /* open an existing database for reading only */
+};
+#define STORE_BUSY_TIMEOUT_MS 60000
+
+struct store_stats {
+	uint64_t upserted;      /* live rows written */
+	uint64_t deleted;       /* delete records applied */
+	uint64_t states;        /* STATE messages committed */
+	uint64_t commits;
+};
+
+struct store;
+
+/*
+ * Open (creating when new, unless readonly) the database at path.  Returns
+ * 0 and *out, or an error code: EX_IOERR (cannot open or create),
+ * EX_DATAERR (not a database), EX_TEMPFAIL (locked past the timeout),
+ * EX_NOINPUT-like EX_IOERR for a missing database when readonly.
+ */
+int store_open(struct store **out, const char *path,
+	const struct store_opts *opts, struct err *e);
+
+/*
+ * Upsert (or delete) one record of table t.  time_extracted (may be NULL)
+ * is the RECORD message's.  Returns 0; EX_DATAERR for a bad record (e says
+ * why; nothing of it was written, the batch is intact); another code when
+ * the database failed (the batch is lost: stop).
+ */
+int store_record(struct store *s, const struct schema_table *t,
+	const struct json *rec, const struct json *time_extracted,
+	struct err *e);
+
+/*
+ * Close the batch with a STATE message's value: each member of
+ * value.bookmarks becomes the sync_state row of that key (and
+ * "gmail_messages:<mailbox>" also fills gmail_sync_state), then commit.
+ * EX_DATAERR (nothing committed, batch intact) when value is not an object
+ * or its "bookmarks" is not an object.
+ */
+int store_state(struct store *s, const struct json *value, struct err *e);
+
+/* Commit the open batch, if any. */
+int store_commit(struct store *s, struct err *e);
+/* Forget everything since the last commit. */
+void store_rollback(struct store *s);
+
+/*
+ * Commit what is left, rebuild indexes (bulk), checkpoint and close.
+ * Returns 0 or an error code; s is freed either way.  NULL is allowed.
+ */
+int store_close(struct store *s, struct err *e);
+
+const struct store_stats *store_stats(const struct store *s);
+/* The connection, for export and for tests. */
+sqlite3 *store_db(struct store *s);
+
+/*
+ * Export.  For each row of table t (primary key order) append one Singer
+ * RECORD line (with its newline) to a buffer and call emit(ctx, line, len);
+ * first the SCHEMA line.  Values come back typed as load takes them:
+ * strings, exact integers, floats in their shortest round-trip form,
+ * booleans, arrays and JSON as JSON, NULL as null.  where_null (may be
+ * NULL) keeps the rows where that column is NULL; since (may be NULL, a
+ * timestamp) keeps rows with ingested_at >= since.  emit returns 0 to go
+ * on, non-zero to stop (returned as is).
+ */
+struct store_export_opts {
+	const char *where_null;
+	const char *since;
+};
+int store_export(struct store *s, const struct schema_table *t,
+	const struct store_export_opts *o,
+	int (*emit)(void *ctx, const char *line, size_t len), void *ctx,
+	struct err *e);
+
+#endif

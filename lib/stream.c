@@ -1,0 +1,195 @@
+#include "stream.h"
+
+#include <string.h>
+
+#include "banned.h"
+
+struct stream {
+	struct ndjson_writer w;
+	struct err e;           /* the first write error */
+	int io_failed;
+};
+
+static void
+flush_before_read(void *arg)
+{
+	struct stream *st = arg;
+
+	if (st->w.b.len && !st->io_failed &&
+	    ndjson_writer_flush(&st->w, &st->e) != 0)
+		st->io_failed = 1;
+}
+
+int
+stream_emit(struct stream *st, const char *s, size_t n)
+{
+	if (st->io_failed)
+		return EX_IOERR;
+	if (ndjson_writer_line(&st->w, s, n, &st->e) != 0) {
+		st->io_failed = 1;
+		return EX_IOERR;
+	}
+	return 0;
+}
+
+struct ndjson_writer *
+stream_writer(struct stream *st)
+{
+	return &st->w;
+}
+
+static void
+report(const struct stream_opts *o, void *ctx, const char *file,
+    unsigned long line, const char *why)
+{
+	if (why == NULL || *why == '\0')
+		why = "bad line";
+	if (o->on_bad)
+		o->on_bad(ctx, file, line, why);
+	else
+		diag_input(file, line, "%s", why);
+}
+
+int
+stream_run(const struct stream_opts *o, stream_fn fn, void *ctx)
+{
+	struct stream st;
+	struct ndjson_reader r;
+	struct json_doc doc;
+	struct buf why = BUF_INIT;
+	struct err e = ERR_INIT, fe = ERR_INIT;
+	struct stream_stats stats;
+	size_t i, nin = o->nfiles ? o->nfiles : 1;
+	int rc = 0, noinput = 0, stop = 0, fatal = 0;
+
+	memset(&st, 0, sizeof(st));
+	memset(&stats, 0, sizeof(stats));
+	ndjson_writer_init(&st.w, o->out_fd ? o->out_fd : 1);
+	ndjson_reader_init(&r, o->max_line);
+	ndjson_reader_on_read(&r, flush_before_read, &st);
+	json_doc_init(&doc);
+	buf_init(&why, 64 * 1024);
+
+	for (i = 0; i < nin && !stop; i++) {
+		const char *path = o->nfiles ? o->files[i] : "-";
+
+		if (ndjson_reader_open(&r, path, &e) != 0) {
+			diag_error("%s", e.msg);
+			err_release(&e);
+			noinput = 1;
+			continue;
+		}
+		while (!stop) {
+			struct stream_line l;
+			const char *line;
+			size_t len;
+			int got = ndjson_reader_next(&r, &line, &len, &e);
+			enum stream_verdict v;
+
+			if (st.io_failed)
+				break;
+			if (got < 0) {
+				diag_error("%s", e.msg);
+				err_release(&e);
+				rc = EX_IOERR;
+				fatal = 1;
+				break;
+			}
+			if (got == NDJSON_EOF)
+				break;
+			stats.lines++;
+			if (got == NDJSON_BAD) {
+				stats.bad++;
+				report(o, ctx, r.name, r.lineno,
+				    ndjson_reader_why(&r));
+				stop = o->strict;
+				continue;
+			}
+			memset(&l, 0, sizeof(l));
+			l.file = r.name;
+			l.lineno = r.lineno;
+			l.text = line;
+			l.len = len;
+			l.doc = &doc;
+			l.why = &why;
+			l.e = &fe;
+			l.st = &st;
+			l.root = json_parse(&doc, line, len, &e);
+			if (l.root == NULL ||
+			    singer_classify(l.root, &l.msg, &e) != 0) {
+				stats.bad++;
+				report(o, ctx, r.name, r.lineno, e.msg);
+				err_release(&e);
+				stop = o->strict;
+				continue;
+			}
+			buf_reset(&why);
+			v = fn(ctx, &l);
+			switch (v) {
+			case STREAM_PASS:
+				stats.passed++;
+				stream_emit(&st, line, len);
+				break;
+			case STREAM_CHANGED: {
+				struct buf *b = ndjson_writer_begin(&st.w);
+
+				stats.changed++;
+				json_write(b, l.root);
+				if (!st.io_failed &&
+				    ndjson_writer_end(&st.w, &st.e) != 0)
+					st.io_failed = 1;
+				break;
+			}
+			case STREAM_DROP:
+				stats.dropped++;
+				break;
+			case STREAM_BAD:
+				stats.bad++;
+				report(o, ctx, r.name, r.lineno, buf_cstr(&why));
+				stop = o->strict;
+				break;
+			case STREAM_FATAL:
+			default:
+				rc = fe.code ? fe.code : EX_SOFTWARE;
+				if (fe.msg)
+					diag_error("%s", fe.msg);
+				fatal = stop = 1;
+				break;
+			}
+			if (l.msg.type == SINGER_STATE && v != STREAM_DROP &&
+			    v != STREAM_BAD && v != STREAM_FATAL)
+				flush_before_read(&st);
+			if (st.io_failed || ndjson_writer_closed(&st.w))
+				break;
+		}
+		if (st.io_failed || ndjson_writer_closed(&st.w))
+			break;
+	}
+	if (!fatal && !st.io_failed && o->on_end) {
+		int end = o->on_end(ctx, &st);
+
+		if (end != 0 && rc == 0)
+			rc = end;
+	}
+	if (!st.io_failed && ndjson_writer_flush(&st.w, &st.e) != 0)
+		st.io_failed = 1;
+	if (st.io_failed) {
+		if (st.e.msg)
+			diag_error("%s", st.e.msg);
+		rc = EX_IOERR;
+	}
+	if (rc == 0 && noinput)
+		rc = EX_NOINPUT;
+	if (rc == 0 && stats.bad)
+		rc = EX_DATAERR;
+	if (o->stats)
+		*o->stats = stats;
+	err_release(&e);
+	err_release(&fe);
+	err_release(&st.e);
+	buf_release(&why);
+	json_doc_release(&doc);
+	ndjson_reader_release(&r);
+	ndjson_writer_release(&st.w);
+	return rc;
+}

@@ -1,0 +1,404 @@
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stream.h"
+#include "check_main.h"
+
+static char in_path[256], in2_path[256], out_path[256];
+static struct buf out = BUF_INIT, reports = BUF_INIT;
+static struct stream_stats stats;
+static int on_end_calls;
+
+static void
+tmpname(char *p, size_t n)
+{
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+
+	snprintf(p, n, "%s/si-stream-XXXXXX", tmp ? tmp : "/tmp");
+	fd = mkstemp(p);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+}
+
+static void
+put(const char *p, const char *content, size_t n)
+{
+	int fd = open(p, O_WRONLY | O_TRUNC);
+
+	ck_assert_int_eq(write(fd, content, n), (ssize_t)n);
+	close(fd);
+}
+
+static void
+setup(void)
+{
+	tmpname(in_path, sizeof(in_path));
+	tmpname(in2_path, sizeof(in2_path));
+	tmpname(out_path, sizeof(out_path));
+	buf_reset(&out);
+	buf_reset(&reports);
+	on_end_calls = 0;
+}
+
+static void
+teardown(void)
+{
+	unlink(in_path);
+	unlink(in2_path);
+	unlink(out_path);
+	buf_release(&out);
+	buf_release(&reports);
+}
+
+static void
+collect_bad(void *ctx, const char *file, unsigned long line, const char *why)
+{
+	(void)ctx;
+	buf_printf(&reports, "%s:%lu: %s\n",
+	    strcmp(file, in_path) == 0 ? "IN" :
+	    strcmp(file, in2_path) == 0 ? "IN2" : file, line, why);
+}
+
+static int
+count_end(void *ctx, struct stream *st)
+{
+	(void)ctx;
+	on_end_calls++;
+	return stream_emit(st, "{\"end\":true}", 12);
+}
+
+/* run fn over the input content (files: in_path, and in2_path when two);
+ * the output in `out`, the reports in `reports`; returns the exit code */
+static int
+run_files(const char *const *files, size_t nfiles, int strict, stream_fn fn,
+    void *ctx, int (*on_end)(void *, struct stream *))
+{
+	struct stream_opts o;
+	char chunk[4096];
+	ssize_t n;
+	int fd, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.files = files;
+	o.nfiles = nfiles;
+	o.strict = strict;
+	o.on_bad = collect_bad;
+	o.on_end = on_end;
+	o.stats = &stats;
+	fd = open(out_path, O_WRONLY | O_TRUNC);
+	o.out_fd = fd;
+	rc = stream_run(&o, fn, ctx);
+	close(fd);
+	fd = open(out_path, O_RDONLY);
+	buf_reset(&out);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_add(&out, chunk, (size_t)n);
+	close(fd);
+	return rc;
+}
+
+static int
+run(const char *input, size_t n, int strict, stream_fn fn, void *ctx)
+{
+	const char *files[] = { in_path };
+
+	put(in_path, input, n);
+	return run_files(files, 1, strict, fn, ctx, NULL);
+}
+
+#define RUN(s, strict, fn) run((s), sizeof(s) - 1, (strict), (fn), NULL)
+
+static enum stream_verdict
+pass_all(void *ctx, struct stream_line *l)
+{
+	(void)ctx;
+	(void)l;
+	return STREAM_PASS;
+}
+
+/* upper-cases member "e" of RECORDs and plain objects; drops "drop";
+ * "bad" is bad; "fatal" stops */
+static enum stream_verdict
+mapper(void *ctx, struct stream_line *l)
+{
+	struct json *obj = l->msg.type == SINGER_RECORD ? l->msg.record :
+	    l->msg.type == SINGER_PLAIN ? l->root : NULL;
+	struct json *v;
+	char up[64];
+	size_t i;
+
+	(void)ctx;
+	if (obj == NULL)
+		return STREAM_PASS;
+	if (json_get(obj, "drop"))
+		return STREAM_DROP;
+	if (json_get(obj, "bad")) {
+		buf_printf(l->why, "bad value %s", json_get(obj, "bad")->s);
+		return STREAM_BAD;
+	}
+	if (json_get(obj, "fatal")) {
+		err_set(l->e, EX_UNAVAILABLE, "service gone");
+		return STREAM_FATAL;
+	}
+	if (json_get(obj, "emit"))
+		stream_emit(l->st, "{\"extra\":1}", 11);
+	v = json_get(obj, "e");
+	if (!json_is_str(v) || v->n >= sizeof(up))
+		return STREAM_PASS;
+	for (i = 0; i < v->n; i++)
+		up[i] = (char)(v->s[i] >= 'a' && v->s[i] <= 'z' ?
+		    v->s[i] - 32 : v->s[i]);
+	json_object_set(l->doc, obj, "e", json_new_str(l->doc, up, v->n));
+	return STREAM_CHANGED;
+}
+
+/* PASS lines come out byte for byte, white space and escapes included */
+START_TEST(stream_run_pass_bytes)
+{
+	const char in[] = "{ \"a\" : 1.50 ,\"b\":\"\\u00e9\\/\"}\r\n"
+	    "\n{\"type\":\"STATE\",\"value\":{}}\n{\"z\":[ ]}";
+
+	ck_assert_int_eq(RUN(in, 0, pass_all), 0);
+	ck_assert_str_eq(buf_cstr(&out), "{ \"a\" : 1.50 ,\"b\":\"\\u00e9\\/\"}\n"
+	    "{\"type\":\"STATE\",\"value\":{}}\n{\"z\":[ ]}\n");
+	ck_assert_str_eq(buf_cstr(&reports), "");
+	ck_assert_uint_eq(stats.lines, 3);
+	ck_assert_uint_eq(stats.passed, 3);
+}
+END_TEST
+
+/* CHANGED lines are re-serialised compactly, key order kept */
+START_TEST(stream_run_changed)
+{
+	const char in[] = "{\"x\":1, \"e\":\"abc\", \"y\":2}\n"
+	    "{\"type\":\"RECORD\",\"stream\":\"s\",\"record\":{\"e\":\"q\"}}\n"
+	    "{\"type\":\"SCHEMA\",\"stream\":\"s\",\"schema\":{ }}\n";
+
+	ck_assert_int_eq(RUN(in, 0, mapper), 0);
+	ck_assert_str_eq(buf_cstr(&out), "{\"x\":1,\"e\":\"ABC\",\"y\":2}\n"
+	    "{\"type\":\"RECORD\",\"stream\":\"s\",\"record\":{\"e\":\"Q\"}}\n"
+	    "{\"type\":\"SCHEMA\",\"stream\":\"s\",\"schema\":{ }}\n");
+	ck_assert_uint_eq(stats.changed, 2);
+	ck_assert_uint_eq(stats.passed, 1);
+}
+END_TEST
+
+/* bad lines of every kind are reported with FILE:LINE, good ones kept, 65 */
+START_TEST(stream_run_bad_lines)
+{
+	const char in[] = "{\"e\":\"a\"}\n"
+	    "not json\n"
+	    "{\"e\":\"b\"} trailing\n"
+	    "[1,2]\n"
+	    "{\"type\":\"RECORD\",\"record\":{}}\n"
+	    "{\"e\":\"\xff\"}\n"
+	    "{\"a\":\"\0\"}\n"
+	    "{\"bad\":\"v\"}\n"
+	    "{\"e\":\"c\"}\n"
+	    "{\"e\":\"d\"";
+
+	ck_assert_int_eq(RUN(in, 0, mapper), EX_DATAERR);
+	ck_assert_str_eq(buf_cstr(&out),
+	    "{\"e\":\"A\"}\n{\"e\":\"C\"}\n");
+	ck_assert_str_eq(buf_cstr(&reports),
+	    "IN:2: invalid JSON at byte 2: invalid literal (found 'o')\n"
+	    "IN:3: invalid JSON at byte 11: trailing data after the value "
+	    "(found 't')\n"
+	    "IN:4: not a JSON object\n"
+	    "IN:5: RECORD message without \"stream\"\n"
+	    "IN:6: invalid UTF-8 at byte 7\n"
+	    "IN:7: NUL byte at byte 7\n"
+	    "IN:8: bad value v\n"
+	    "IN:10: invalid JSON at byte 9: expected ',' or '}' "
+	    "(unexpected end of input)\n");
+	ck_assert_uint_eq(stats.bad, 8);
+	ck_assert_uint_eq(stats.lines, 10);
+}
+END_TEST
+
+/* --strict stops at the first bad line, after writing the good ones */
+START_TEST(stream_run_strict)
+{
+	const char in[] = "{\"e\":\"a\"}\n{nope}\n{\"e\":\"c\"}\n";
+
+	ck_assert_int_eq(RUN(in, 1, mapper), EX_DATAERR);
+	ck_assert_str_eq(buf_cstr(&out), "{\"e\":\"A\"}\n");
+	ck_assert_str_eq(buf_cstr(&reports),
+	    "IN:2: invalid JSON at byte 2: expected a member name "
+	    "(found 'n')\n");
+}
+END_TEST
+
+/* DROP writes nothing; FATAL stops with the callback's code */
+START_TEST(stream_run_drop_fatal)
+{
+	const char in[] = "{\"drop\":1}\n{\"e\":\"a\"}\n{\"fatal\":1}\n"
+	    "{\"e\":\"b\"}\n";
+
+	ck_assert_int_eq(RUN(in, 0, mapper), EX_UNAVAILABLE);
+	ck_assert_str_eq(buf_cstr(&out), "{\"e\":\"A\"}\n");
+	ck_assert_uint_eq(stats.dropped, 1);
+}
+END_TEST
+
+/* stream_emit lines go before the current line; on_end runs once */
+START_TEST(stream_run_emit_and_end)
+{
+	const char *files[] = { in_path };
+	const char in[] = "{\"emit\":1,\"e\":\"x\"}\n";
+
+	put(in_path, in, sizeof(in) - 1);
+	ck_assert_int_eq(run_files(files, 1, 0, mapper, NULL, count_end), 0);
+	ck_assert_str_eq(buf_cstr(&out),
+	    "{\"extra\":1}\n{\"emit\":1,\"e\":\"X\"}\n{\"end\":true}\n");
+	ck_assert_int_eq(on_end_calls, 1);
+}
+END_TEST
+
+/* several files in order, numbered separately; a missing one is 66 */
+START_TEST(stream_run_files)
+{
+	const char *files[] = { in_path, "/nonexistent/zz", in2_path };
+
+	put(in_path, "{\"e\":\"a\"}\nx\n", 12);
+	put(in2_path, "y\n{\"e\":\"b\"}\n", 12);
+	ck_assert_int_eq(run_files(files, 3, 0, mapper, NULL, NULL),
+	    EX_NOINPUT);
+	ck_assert_str_eq(buf_cstr(&out), "{\"e\":\"A\"}\n{\"e\":\"B\"}\n");
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&reports), "IN:2: "));
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&reports), "IN2:1: "));
+}
+END_TEST
+
+/* 0-byte input: no output, exit 0 */
+START_TEST(stream_run_empty)
+{
+	ck_assert_int_eq(run("", 0, 0, mapper, NULL), 0);
+	ck_assert_str_eq(buf_cstr(&out), "");
+	ck_assert_uint_eq(stats.lines, 0);
+}
+END_TEST
+
+/* a line over --max-line is bad and skipped; 100,000-deep nesting too */
+START_TEST(stream_run_hostile)
+{
+	const char *files[] = { in_path };
+	struct stream_opts o;
+	struct buf in = BUF_INIT;
+	int fd, i, rc;
+
+	buf_addstr(&in, "{\"e\":\"a\"}\n{\"big\":\"");
+	for (i = 0; i < 300000; i++)
+		buf_addch(&in, 'x');
+	buf_addstr(&in, "\"}\n");
+	for (i = 0; i < 100000; i++)
+		buf_addch(&in, '[');
+	buf_addstr(&in, "\n{\"e\":\"b\"}\n");
+	put(in_path, in.data, in.len);
+	memset(&o, 0, sizeof(o));
+	o.files = files;
+	o.nfiles = 1;
+	o.max_line = 200000;
+	o.on_bad = collect_bad;
+	fd = open(out_path, O_WRONLY | O_TRUNC);
+	o.out_fd = fd;
+	rc = stream_run(&o, mapper, NULL);
+	close(fd);
+	ck_assert_int_eq(rc, EX_DATAERR);
+	ck_assert_str_eq(buf_cstr(&reports),
+	    "IN:2: line longer than 200000 bytes\n"
+	    "IN:3: JSON nesting deeper than 1000 levels at byte 1001\n");
+	buf_release(&in);
+}
+END_TEST
+
+/* writing to a full disk is EX_IOERR */
+START_TEST(stream_run_dev_full)
+{
+	const char *files[] = { in_path };
+	struct stream_opts o;
+	int fd = open("/dev/full", O_WRONLY);
+
+	if (fd < 0)
+		return;
+	put(in_path, "{\"e\":\"a\"}\n", 10);
+	memset(&o, 0, sizeof(o));
+	o.files = files;
+	o.nfiles = 1;
+	o.out_fd = fd;
+	o.on_bad = collect_bad;
+	ck_assert_int_eq(stream_run(&o, mapper, NULL), EX_IOERR);
+	close(fd);
+}
+END_TEST
+
+/* a reader that went away (EPIPE) ends the run quietly with 0 */
+START_TEST(stream_run_epipe)
+{
+	const char *files[] = { in_path };
+	struct stream_opts o;
+	struct buf in = BUF_INIT;
+	int p[2], i;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < 100000; i++)
+		buf_addstr(&in, "{\"e\":\"abc\"}\n");
+	put(in_path, in.data, in.len);
+	ck_assert_int_eq(pipe(p), 0);
+	close(p[0]);
+	memset(&o, 0, sizeof(o));
+	o.files = files;
+	o.nfiles = 1;
+	o.out_fd = p[1];
+	o.stats = &stats;
+	ck_assert_int_eq(stream_run(&o, mapper, NULL), 0);
+	ck_assert_uint_lt(stats.lines, 100000);
+	close(p[1]);
+	buf_release(&in);
+}
+END_TEST
+
+/* output reaches the pipe at each STATE, before the input ends */
+START_TEST(stream_run_flush_at_state)
+{
+	/* the writer's buffer is only flushed at STATE or when reading: a
+	 * STATE line in the middle of one read chunk must still be written
+	 * before the next line is processed; checked via emit ordering in the
+	 * output file, which sees the STATE line before the later ones */
+	const char in[] = "{\"e\":\"a\"}\n{\"type\":\"STATE\",\"value\":1}\n"
+	    "{\"e\":\"b\"}\n";
+
+	ck_assert_int_eq(RUN(in, 0, mapper), 0);
+	ck_assert_str_eq(buf_cstr(&out), "{\"e\":\"A\"}\n"
+	    "{\"type\":\"STATE\",\"value\":1}\n{\"e\":\"B\"}\n");
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("stream");
+	TCase *tc = tcase_create("stream");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, stream_run_pass_bytes);
+	tcase_add_test(tc, stream_run_changed);
+	tcase_add_test(tc, stream_run_bad_lines);
+	tcase_add_test(tc, stream_run_strict);
+	tcase_add_test(tc, stream_run_drop_fatal);
+	tcase_add_test(tc, stream_run_emit_and_end);
+	tcase_add_test(tc, stream_run_files);
+	tcase_add_test(tc, stream_run_empty);
+	tcase_add_test(tc, stream_run_hostile);
+	tcase_add_test(tc, stream_run_dev_full);
+	tcase_add_test(tc, stream_run_epipe);
+	tcase_add_test(tc, stream_run_flush_at_state);
+	suite_add_tcase(s, tc);
+	return s;
+}
