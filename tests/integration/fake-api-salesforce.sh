@@ -31,8 +31,9 @@ grep -q "\"instance_url\":\"$U\"" "$TMPDIR/tok" || fail instance_url
 grep -q '"issued_at":"[0-9]\{13\}"' "$TMPDIR/tok" || fail issued_at
 ! grep -q expires_in "$TMPDIR/tok" || fail "expires_in present"
 code=$(curl -s -o "$TMPDIR/o" -w '%{http_code}' -d "$form&password=wrong" "$U/services/oauth2/token")
-[ "$code" = 400 ] && grep -q '"error_description":"authentication failure"' "$TMPDIR/o" ||
+if ! { [ "$code" = 400 ] && grep -q '"error_description":"authentication failure"' "$TMPDIR/o"; }; then
 	fail "bad password: $code $(cat "$TMPDIR/o")"
+fi
 H="Authorization: Bearer $T"
 
 # --- Sforce-Limit-Info counts calls
@@ -132,15 +133,20 @@ echo "$changed" | grep -q '"IsDeleted":true' || fail "delete not in queryAll"
 # --- Lead create: required fields, duplicate rule (duplicateResut), assignment
 code=$(curl -s -o "$TMPDIR/o" -w '%{http_code}' -H "$H" -H 'Content-Type: application/json' \
 	-d '{"LastName":"Raman"}' "$V/sobjects/Lead/")
-[ "$code" = 400 ] && grep -q 'REQUIRED_FIELD_MISSING' "$TMPDIR/o" || fail "missing Company"
+if ! { [ "$code" = 400 ] && grep -q 'REQUIRED_FIELD_MISSING' "$TMPDIR/o"; }; then
+	fail "missing Company"
+fi
 email=$(curl -s -H "$H" "$V/query?q=SELECT+Email+FROM+Lead+WHERE+Email+!=+null+LIMIT+1" | json_str Email)
 code=$(curl -s -o "$TMPDIR/o" -w '%{http_code}' -H "$H" -H 'Content-Type: application/json' \
 	-d "{\"LastName\":\"Dup\",\"Company\":\"X\",\"Email\":\"$email\"}" "$V/sobjects/Lead/")
-[ "$code" = 400 ] && grep -q '"duplicateResut"' "$TMPDIR/o" && grep -q DUPLICATES_DETECTED "$TMPDIR/o" ||
+if ! { [ "$code" = 400 ] && grep -q '"duplicateResut"' "$TMPDIR/o" && grep -q DUPLICATES_DETECTED "$TMPDIR/o"; }; then
 	fail "duplicate rule: $code"
+fi
 code=$(curl -s -o "$TMPDIR/o" -w '%{http_code}' -H "$H" -H 'Content-Type: application/json' \
 	-d '{"LastName":"Okafor","FirstName":"Ada","Company":"Initech","Email":"ada.okafor@initech.example"}' "$V/sobjects/Lead/")
-[ "$code" = 201 ] && grep -q '"success":true' "$TMPDIR/o" || fail "create: $code"
+if ! { [ "$code" = 201 ] && grep -q '"success":true' "$TMPDIR/o"; }; then
+	fail "create: $code"
+fi
 id=$(json_str id <"$TMPDIR/o")
 curl -s -H "$H" "$V/sobjects/Lead/$id" | grep -q '"OwnerId":"00G' || fail "assignment rule"
 
@@ -164,7 +170,9 @@ rf='grant_type=refresh_token&client_id=3MVG9fake.client.id&client_secret=fake-cl
 curl -s -d "$rf&refresh_token=5Aep861fake.refresh.token" "$R/services/oauth2/token" >"$TMPDIR/r1"
 A1=$(json_str access_token <"$TMPDIR/r1")
 RT2=$(json_str refresh_token <"$TMPDIR/r1")
-[ -n "$A1" ] && [ -n "$RT2" ] || fail "rotation: $(cat "$TMPDIR/r1")"
+if ! { [ -n "$A1" ] && [ -n "$RT2" ]; }; then
+	fail "rotation: $(cat "$TMPDIR/r1")"
+fi
 nx=$(curl -s -H "Authorization: Bearer $A1" "$R/services/data/v62.0/query?q=SELECT+Id+FROM+Contact" | json_str nextRecordsUrl)
 curl -s -d "$rf&refresh_token=5Aep861fake.refresh.token" "$R/services/oauth2/token" |
 	grep -q 'expired access/refresh token' || fail "old refresh token reused"
