@@ -243,7 +243,10 @@ store_open(struct store **out, const char *path,
 		}
 		flags = SQLITE_OPEN_READONLY;
 	} else {
-		if ((rc = create_private(path, e)) != 0)
+		/* ":memory:" is SQLite's private in-memory database: load
+		 * --db :memory: checks a stream without keeping it. */
+		if (strcmp(path, ":memory:") != 0 &&
+		    (rc = create_private(path, e)) != 0)
 			goto fail;
 		flags = SQLITE_OPEN_READWRITE;
 	}

@@ -2,7 +2,8 @@
  * store.h: the SQLite warehouse (owner: warehouse).  What load and export
  * do to a database; the tools only drive it.
  *
- * Opening a database creates it when new (mode 0600, whatever the umask),
+ * Opening a database creates it when new (mode 0600, whatever the umask;
+ * ":memory:" is a private in-memory database, to check a stream),
  * sets WAL mode, synchronous=NORMAL and a busy timeout, creates every table
  * of schema.h that is missing and adds the columns an older database lacks
  * (ALTER TABLE ADD COLUMN).  Table and column names only ever come from

@@ -1,0 +1,237 @@
+/*
+ * load: store a Singer stream in the SQLite warehouse (and/or BigQuery load
+ * files).  Upserts, deletes and batching live in lib/store.c (lib/bqdir.c
+ * for --bq-dir); this is options and the per-message dispatch.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bqdir.h"
+#include "config.h"
+#include "diag.h"
+#include "schema.h"
+#include "store.h"
+#include "stream.h"
+
+#include "banned.h"
+
+#ifndef SI_VERSION
+#define SI_VERSION "0.1.0"
+#endif
+
+static const char usage_text[] =
+	"usage: load [--db FILE] [--bq-dir DIR] [--strict] [--hard-delete]"
+	" [--bulk]\n"
+	"            [--busy-timeout MS] [--bq-file-size SIZE]"
+	" [--max-line SIZE]\n"
+	"            [--log-format text|json] [FILE...]\n";
+
+enum {
+	OPT_DB = 256, OPT_BQDIR, OPT_STRICT, OPT_HARD, OPT_BULK, OPT_BUSY,
+	OPT_BQSIZE, OPT_MAXLINE, OPT_LOGFMT, OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "bq-dir", required_argument, NULL, OPT_BQDIR },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "hard-delete", no_argument, NULL, OPT_HARD },
+	{ "bulk", no_argument, NULL, OPT_BULK },
+	{ "busy-timeout", required_argument, NULL, OPT_BUSY },
+	{ "bq-file-size", required_argument, NULL, OPT_BQSIZE },
+	{ "max-line", required_argument, NULL, OPT_MAXLINE },
+	{ "log-format", required_argument, NULL, OPT_LOGFMT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct ctx {
+	struct store *db;
+	struct bqdir *bq;
+	const struct schema_table *last;        /* table of the last RECORD */
+};
+
+static const struct schema_table *
+table_of(struct ctx *c, const struct singer_msg *m)
+{
+	if (c->last && strncmp(c->last->name, m->stream, m->stream_n) == 0 &&
+	    c->last->name[m->stream_n] == '\0')
+		return c->last;
+	return c->last = schema_table_findn(m->stream, m->stream_n);
+}
+
+/* Map a library result to the driver's verdict. */
+static enum stream_verdict
+verdict(struct stream_line *l, int rc, struct err *e, enum stream_verdict ok)
+{
+	if (rc == 0)
+		return ok;
+	if (rc == EX_DATAERR) {
+		buf_addstr(l->why, e->msg ? e->msg : "bad record");
+		err_release(e);
+		return STREAM_BAD;
+	}
+	err_set(l->e, rc, "%s", e->msg ? e->msg : "failed");
+	err_release(e);
+	return STREAM_FATAL;
+}
+
+static enum stream_verdict
+on_line(void *arg, struct stream_line *l)
+{
+	struct ctx *c = arg;
+	const struct schema_table *t;
+	struct err e = ERR_INIT;
+	int rc = 0;
+
+	switch (l->msg.type) {
+	case SINGER_RECORD:
+		if (!(t = table_of(c, &l->msg))) {
+			buf_printf(l->why, "unknown stream %.*s",
+				(int)(l->msg.stream_n > 64 ? 64 : l->msg.stream_n),
+				l->msg.stream);
+			return STREAM_BAD;
+		}
+		if (c->db)
+			rc = store_record(c->db, t, l->msg.record,
+				l->msg.time_extracted, &e);
+		if (rc == 0 && c->bq)
+			rc = bqdir_record(c->bq, t, l->msg.record,
+				l->msg.time_extracted, &e);
+		return verdict(l, rc, &e, STREAM_DROP);
+	case SINGER_SCHEMA:
+		if (!table_of(c, &l->msg)) {
+			buf_printf(l->why, "unknown stream %.*s",
+				(int)(l->msg.stream_n > 64 ? 64 : l->msg.stream_n),
+				l->msg.stream);
+			return STREAM_BAD;
+		}
+		return STREAM_DROP;
+	case SINGER_STATE:
+		/* Commit first: the STATE line goes out only once the rows
+		 * before it and its bookmark are stored. */
+		if (c->db)
+			rc = store_state(c->db, l->msg.value, &e);
+		if (rc == 0 && c->bq)
+			rc = bqdir_state(c->bq, l->msg.value, &e);
+		return verdict(l, rc, &e, STREAM_PASS);
+	case SINGER_ACTIVATE_VERSION:
+		return STREAM_DROP;
+	default:
+		buf_addstr(l->why, "not a Singer message (no \"type\")");
+		return STREAM_BAD;
+	}
+}
+
+static int
+parse_int_opt(const char *name, const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 0 || v > 86400000) {
+		diag_error("bad %s: %s", name, s);
+		return EX_USAGE;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctx c = { 0 };
+	struct stream_opts so = { 0 };
+	struct store_opts o = { 0 };
+	struct err e = ERR_INIT;
+	const char *db = NULL, *bqdir = NULL;
+	size_t bqsize = 0;
+	int opt, rc, rc2;
+
+	diag_init("load");
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_DB: db = optarg; break;
+		case OPT_BQDIR: bqdir = optarg; break;
+		case OPT_STRICT: so.strict = 1; break;
+		case OPT_HARD: o.hard_delete = 1; break;
+		case OPT_BULK: o.bulk = 1; break;
+		case OPT_BUSY:
+			if (parse_int_opt("--busy-timeout", optarg,
+			    &o.busy_timeout_ms) != 0)
+				return EX_USAGE;
+			break;
+		case OPT_BQSIZE:
+			if (config_parse_size(optarg, &bqsize) != 0 || bqsize == 0) {
+				diag_error("bad --bq-file-size: %s", optarg);
+				return EX_USAGE;
+			}
+			break;
+		case OPT_MAXLINE:
+			if (config_parse_size(optarg, &so.max_line) != 0) {
+				diag_error("bad --max-line: %s", optarg);
+				return EX_USAGE;
+			}
+			break;
+		case OPT_LOGFMT:
+			if (diag_set_format(optarg) != 0) {
+				diag_error("bad --log-format: %s", optarg);
+				return EX_USAGE;
+			}
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return diag_close_stdout();
+		case OPT_VERSION:
+			printf("load (salesintel) %s\n", SI_VERSION);
+			return diag_close_stdout();
+		default:
+			fputs(usage_text, stderr);
+			return EX_USAGE;
+		}
+	}
+	if (!bqdir)
+		db = config_get(db, "SALESINTEL_DB", NULL);
+	if (!db && !bqdir) {
+		diag_error("no destination: give --db FILE or --bq-dir DIR");
+		fputs(usage_text, stderr);
+		return EX_USAGE;
+	}
+	if (db && (rc = store_open(&c.db, db, &o, &e)) != 0) {
+		diag_error("%s", e.msg);
+		err_release(&e);
+		return rc;
+	}
+	if (bqdir && (rc = bqdir_open(&c.bq, bqdir, bqsize, o.hard_delete, &e)) != 0) {
+		diag_error("%s", e.msg);
+		err_release(&e);
+		store_close(c.db, NULL);
+		return rc;
+	}
+	so.files = (const char *const *)argv + optind;
+	so.nfiles = (size_t)(argc - optind);
+	rc = stream_run(&so, on_line, &c);
+	/* --strict: nothing after the last STATE.  Otherwise the good rows
+	 * after it are kept: rows ahead of the bookmark are harmless, a
+	 * re-run upserts them again. */
+	if (rc != 0 && (so.strict || rc != EX_DATAERR)) {
+		if (c.db)
+			store_rollback(c.db);
+		if (c.bq)
+			bqdir_rollback(c.bq);
+	}
+	rc2 = store_close(c.db, &e);
+	if (rc2 == 0)
+		rc2 = bqdir_close(c.bq, &e);
+	if (rc2 != 0) {
+		diag_error("%s", e.msg);
+		err_release(&e);
+		if (rc == 0 || rc == EX_DATAERR)
+			rc = rc2;
+	}
+	rc2 = diag_close_stdout();
+	return rc ? rc : rc2;
+}
