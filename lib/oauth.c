@@ -212,7 +212,8 @@ oauth_sf_from_env(struct oauth_sf *cfg, const char *login_url, struct err *e)
 			goto out;
 		}
 	}
-	if (!cfg->client_id) {
+	if (!cfg->client_id && (cfg->key || cfg->refresh_token ||
+	    (cfg->username && pw))) {
 		rc = err_set(e, EX_CONFIG, "SF_CLIENT_ID (or SF_CLIENT_ID_FILE) "
 		    "is not set: the connected app's consumer key");
 		goto out;

@@ -5,12 +5,16 @@
 #include "resolve.h"
 
 #include <errno.h>
-#include <idn2.h>
 #include <libpsl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "email.h"
+#include "freemail.h"
+#include "phone.h"
+#include "ts.h"
 
 #include "banned.h"
 
@@ -207,21 +211,26 @@ set_has(const struct map *m, const char *key, size_t n)
 
 /* ---- records ---- */
 
+/* modified: milliseconds since the epoch; 0 when unknown (the oldest) */
 struct contact {
-	const char *id, *account_id, *modified;
+	const char *id, *account_id;
+	int64_t modified;
 };
 
 struct lead {
-	const char *id, *contact_id, *account_id, *modified;
+	const char *id, *contact_id, *account_id;
+	int64_t modified;
 	int converted;
 };
 
 struct account {
-	const char *id, *modified;
+	const char *id;
+	int64_t modified;
 };
 
 struct mapping {
-	const char *id, *contact_id, *account_id, *lead_id, *modified;
+	const char *id, *contact_id, *account_id, *lead_id;
+	int64_t modified;
 };
 
 #define VEC(T) struct { T *v; size_t n, cap; }
@@ -244,9 +253,11 @@ struct resolve_index {
 	struct map phone;       /* E.164 -> contacts, leads, accounts, mappings */
 	struct map domain;      /* website domain -> accounts */
 	struct map contact_by_id; /* contact id -> contact (for its account) */
-	struct map freemail;
+	struct freemail *freemail;
 	struct map internal;
 	psl_ctx_t *psl;
+	char region[4];         /* default region of numbers without "+" */
+	struct buf *scratch;    /* the keys of lookups: no malloc per lookup */
 	int finished;
 };
 
@@ -283,10 +294,14 @@ intern(struct resolve_index *ix, const char *s)
 	return sl->key;
 }
 
-static const char *
-stamp(struct resolve_index *ix, const char *s)
+static int64_t
+stamp(const char *s)
 {
-	return nz(s) ? arena_strndup(&ix->strings, s, strlen(s)) : "";
+	int64_t ms;
+
+	if (nz(s) == NULL || ts_parse(s, strlen(s), &ms) != 0)
+		return 0;
+	return ms;
 }
 
 struct resolve_index *
@@ -299,9 +314,22 @@ resolve_index_new(void)
 	map_init(&ix->phone);
 	map_init(&ix->domain);
 	map_init(&ix->contact_by_id);
-	map_init(&ix->freemail);
+	ix->freemail = freemail_new_default();
 	map_init(&ix->internal);
+	memcpy(ix->region, "US", 3);
+	ix->scratch = xcalloc(1, sizeof(*ix->scratch));
 	return ix;
+}
+
+int
+resolve_index_set_region(struct resolve_index *ix, const char *region)
+{
+	size_t n = region != NULL ? strlen(region) : 0;
+
+	if (n != 2 || phone_country_code_for_region(region) == 0)
+		return -1;
+	memcpy(ix->region, region, 3);
+	return 0;
 }
 
 void
@@ -314,7 +342,7 @@ resolve_index_free(struct resolve_index *ix)
 	map_release(&ix->phone);
 	map_release(&ix->domain);
 	map_release(&ix->contact_by_id);
-	map_release(&ix->freemail);
+	freemail_free(ix->freemail);
 	map_release(&ix->internal);
 	free(ix->contacts.v);
 	free(ix->leads.v);
@@ -323,6 +351,8 @@ resolve_index_free(struct resolve_index *ix)
 	if (ix->psl != NULL)
 		psl_free(ix->psl);
 	arena_release(&ix->strings);
+	buf_release(ix->scratch);
+	free(ix->scratch);
 	free(ix);
 }
 
@@ -338,7 +368,7 @@ static void
 add_phone(struct resolve_index *ix, struct buf *k, const char *num,
 	uint32_t ref)
 {
-	if (nz(num) && resolve_phone_key(num, strlen(num), k) == 0)
+	if (nz(num) && resolve_phone_key(num, strlen(num), ix->region, k) == 0)
 		map_add(&ix->phone, &ix->strings, k->data, k->len, ref);
 }
 
@@ -354,7 +384,7 @@ resolve_index_add_contact(struct resolve_index *ix,
 		return 1;
 	rec.id = intern(ix, c->id);
 	rec.account_id = intern(ix, c->account_id);
-	rec.modified = stamp(ix, c->modified);
+	rec.modified = stamp(c->modified);
 	ref = REF(REF_CONTACT, ix->contacts.n);
 	VEC_PUSH(ix->contacts, rec);
 	map_add(&ix->contact_by_id, &ix->strings, rec.id, strlen(rec.id), ref);
@@ -380,7 +410,7 @@ resolve_index_add_lead(struct resolve_index *ix, const struct resolve_lead *l)
 		: NULL;
 	rec.account_id = rec.converted ? intern(ix, l->converted_account_id)
 		: NULL;
-	rec.modified = stamp(ix, l->modified);
+	rec.modified = stamp(l->modified);
 	ref = REF(REF_LEAD, ix->leads.n);
 	VEC_PUSH(ix->leads, rec);
 	add_email(ix, &k, l->email, ref);
@@ -401,7 +431,7 @@ resolve_index_add_account(struct resolve_index *ix,
 	if (nz(a->id) == NULL || ix->accounts.n >= 0x3fffffff)
 		return 1;
 	rec.id = intern(ix, a->id);
-	rec.modified = stamp(ix, a->modified);
+	rec.modified = stamp(a->modified);
 	ref = REF(REF_ACCOUNT, ix->accounts.n);
 	VEC_PUSH(ix->accounts, rec);
 	if (nz(a->website) &&
@@ -434,7 +464,7 @@ resolve_index_add_mapping(struct resolve_index *ix,
 	rec.contact_id = intern(ix, m->contact_id);
 	rec.account_id = intern(ix, m->account_id);
 	rec.lead_id = intern(ix, m->lead_id);
-	rec.modified = stamp(ix, m->modified);
+	rec.modified = stamp(m->modified);
 	ref = REF(REF_MAPPING, ix->mappings.n);
 	VEC_PUSH(ix->mappings, rec);
 	add_email(ix, &k, m->email, ref);
@@ -466,41 +496,14 @@ resolve_index_add_internal_domain(struct resolve_index *ix, const char *domain)
 int
 resolve_index_add_freemail(struct resolve_index *ix, const char *domain)
 {
-	return add_domain_set(ix, &ix->freemail, domain);
+	return freemail_add(ix->freemail, domain, strlen(domain));
 }
 
 int
 resolve_index_read_freemail(struct resolve_index *ix, const char *path,
 	struct err *e)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	if (f == NULL)
-		return err_set(e, errno == ENOENT ? EX_NOINPUT : EX_IOERR,
-			"cannot open %s: %s", path, strerror(errno));
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		char *p = line, *end;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		end = p;
-		while (*end != '\0' && *end != '#' && *end != ' ' &&
-		       *end != '\t' && *end != '\n' && *end != '\r')
-			end++;
-		*end = '\0';
-		if (*p != '\0')
-			resolve_index_add_freemail(ix, p);
-	}
-	free(line);
-	if (ferror(f)) {
-		fclose(f);
-		return err_set(e, EX_IOERR, "cannot read %s", path);
-	}
-	fclose(f);
-	return 0;
+	return freemail_load(ix->freemail, path, e);
 }
 
 void
@@ -522,17 +525,11 @@ resolve_index_stats(const struct resolve_index *ix, struct resolve_stats *st)
 	st->leads = ix->leads.n;
 	st->accounts = ix->accounts.n;
 	st->mappings = ix->mappings.n;
-	st->freemail = ix->freemail.used;
+	st->freemail = freemail_count(ix->freemail);
 	st->internal = ix->internal.used;
 }
 
 /* ---- keys ---- */
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
 
 static int
 is_space(int c)
@@ -541,128 +538,37 @@ is_space(int c)
 		c == '\v';
 }
 
-/* A domain to ASCII lower case in out; -1 when it is not a plausible host. */
-static int
-domain_key(const char *d, size_t n, struct buf *out)
-{
-	size_t i;
-	int ascii = 1;
-
-	while (n > 0 && d[n - 1] == '.')
-		n--;
-	if (n == 0 || n > 253)
-		return -1;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)d[i];
-
-		if (c >= 0x80)
-			ascii = 0;
-		else if (c <= ' ' || c == '@' || c == '/' || c == '\\' ||
-			 c == '<' || c == '>' || c == ',' || c == ';' ||
-			 c == '"' || c == '(' || c == ')' || c == '[' ||
-			 c == ']' || c == ':')
-			return -1;
-	}
-	if (d[0] == '.' || memchr(d, '.', n) == NULL)
-		return -1;
-	if (ascii) {
-		for (i = 0; i < n; i++)
-			buf_addch(out, lower((unsigned char)d[i]));
-	} else {
-		char *in = xstrndup(d, n), *a = NULL;
-		int rc = idn2_to_ascii_8z(in, &a,
-			IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-
-		free(in);
-		if (rc != IDN2_OK) {
-			free(a);
-			return -1;
-		}
-		for (i = 0; a[i] != '\0'; i++)
-			buf_addch(out, lower((unsigned char)a[i]));
-		idn2_free(a);
-	}
-	for (i = 1; i < out->len; i++)
-		if (out->data[i] == '.' && out->data[i - 1] == '.')
-			return -1;
-	return buf_failed(out) ? -1 : 0;
-}
-
 int
 resolve_email_key(const char *addr, size_t n, struct buf *out)
 {
-	const char *p = addr, *end = addr + n, *lt, *at, *lend;
-	size_t i;
-	int gmail;
-
 	buf_reset(out);
-	/* "Display Name <addr>": the part in the last angle brackets */
-	lt = NULL;
-	for (i = 0; i < n; i++)
-		if (addr[i] == '<')
-			lt = addr + i;
-	if (lt != NULL) {
-		const char *gt = memchr(lt, '>', (size_t)(end - lt));
-
-		if (gt == NULL)
-			return -1;
-		p = lt + 1;
-		end = gt;
-	}
-	while (p < end && is_space((unsigned char)*p))
-		p++;
-	while (end > p && is_space((unsigned char)end[-1]))
-		end--;
-	if (end - p >= 7 && strncasecmp(p, "mailto:", 7) == 0)
-		p += 7;
-	at = NULL;
-	for (const char *q = p; q < end; q++)
-		if (*q == '@')
-			at = q;
-	if (at == NULL || at == p || at + 1 >= end)
+	if (email_match_key(out, addr, n, NULL) != EMAIL_OK) {
+		buf_reset(out);
 		return -1;
-	lend = at;
-	for (const char *q = p; q < at; q++)
-		if (*q == '+' && q > p) {
-			lend = q;
-			break;
-		}
-	for (const char *q = p; q < lend; q++)
-		if (is_space((unsigned char)*q) || *q == '<' || *q == '>' ||
-		    *q == ',')
-			return -1;
-	/* the domain first, to know whether gmail's dots fold */
-	{
-		struct buf d = BUF_INIT;
-
-		if (domain_key(at + 1, (size_t)(end - at - 1), &d) != 0) {
-			buf_release(&d);
-			return -1;
-		}
-		gmail = strcmp(d.data, "gmail.com") == 0 ||
-			strcmp(d.data, "googlemail.com") == 0;
-		for (const char *q = p; q < lend; q++) {
-			if (gmail && *q == '.')
-				continue;
-			buf_addch(out, lower((unsigned char)*q));
-		}
-		if (out->len == 0) {
-			buf_release(&d);
-			return -1;
-		}
-		buf_addch(out, '@');
-		buf_addstr(out, gmail ? "gmail.com" : d.data);
-		buf_release(&d);
 	}
 	return buf_failed(out) ? -1 : 0;
 }
 
-int
-resolve_phone_key(const char *num, size_t n, struct buf *out)
+/* A number already in E.164: "+", a digit 1-9, 7 to 14 more digits. */
+static int
+is_e164(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 9 || n > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9')
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* The last resort when lib/phone cannot read a number: digits only. */
+static int
+phone_key_simple(const char *num, size_t n, struct buf *out)
 {
 	size_t i, ndig = 0;
 	int plus = 0, seen = 0;
-
 	char dig[32];
 
 	buf_reset(out);
@@ -719,6 +625,32 @@ resolve_phone_key(const char *num, size_t n, struct buf *out)
 }
 
 int
+resolve_phone_key(const char *num, size_t n, const char *region,
+	struct buf *out)
+{
+	enum phone_status st;
+	char *text;
+	size_t i = 0;
+
+	buf_reset(out);
+	if (is_e164(num, n))
+		return buf_add(out, num, n) == 0 ? 0 : -1;
+	if (n == 0 || n > 250 || memchr(num, '\0', n) != NULL)
+		return -1;
+	text = xstrndup(num, n);
+	st = phone_normalize(text, region, out, NULL);
+	free(text);
+	while (i < n && is_space((unsigned char)num[i]))
+		i++;
+	/* a number the metadata calls invalid is still the number written,
+	 * when its country is written too: fictional and new ranges match */
+	if ((st == PHONE_OK || (st == PHONE_INVALID && i < n &&
+	    num[i] == '+')) && is_e164(out->data, out->len))
+		return 0;
+	return phone_key_simple(num, n, out);
+}
+
+int
 resolve_website_domain(const char *website, size_t n, struct buf *out)
 {
 	const char *p = website, *end = website + n, *q;
@@ -758,7 +690,8 @@ resolve_website_domain(const char *website, size_t n, struct buf *out)
 	if (end - p >= 4 && strncasecmp(p, "www.", 4) == 0 &&
 	    memchr(p + 4, '.', (size_t)(end - p - 4)) != NULL)
 		p += 4;
-	if (domain_key(p, (size_t)(end - p), out) != 0) {
+	if (end == p || email_domain_canon(out, p, (size_t)(end - p), NULL) !=
+	    EMAIL_OK || buf_failed(out)) {
 		buf_reset(out);
 		return -1;
 	}
@@ -770,7 +703,7 @@ resolve_website_domain(const char *website, size_t n, struct buf *out)
 /* What one candidate gives, and how it sorts. */
 struct cand {
 	int rank;               /* lower wins */
-	const char *modified;   /* later wins */
+	int64_t modified;       /* later wins */
 	const char *id;         /* lower wins */
 	const char *contact_id, *lead_id, *account_id;
 	const char *rule;
@@ -780,13 +713,10 @@ struct cand {
 static int
 cand_better(const struct cand *a, const struct cand *b)
 {
-	int c;
-
 	if (a->rank != b->rank)
 		return a->rank < b->rank;
-	c = strcmp(a->modified, b->modified);
-	if (c != 0)
-		return c > 0;
+	if (a->modified != b->modified)
+		return a->modified > b->modified;
 	return strcmp(a->id, b->id) < 0;
 }
 
@@ -1010,7 +940,7 @@ int
 resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 	struct resolve_match *m)
 {
-	struct buf k = BUF_INIT;
+	struct buf *k = ix->scratch;
 	struct pick p;
 	struct cand c;
 	uint32_t head, e;
@@ -1018,11 +948,12 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 	int rc = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (resolve_email_key(addr, n, &k) != 0)
+	if (resolve_email_key(addr, n, k) != 0)
 		goto out;
-	domain = strrchr(k.data, '@') + 1;
-	m->is_internal = domain_in(&ix->internal, domain, NULL);
-	head = map_get(&ix->email, k.data, k.len);
+	domain = strrchr(k->data, '@') + 1;
+	m->is_internal = ix->internal.used > 0 &&
+		domain_in(&ix->internal, domain, NULL);
+	head = map_get(&ix->email, k->data, k->len);
 	if (head != NO_ENTRY) {
 		if (rule_manual(ix, &ix->email, head, "manual_email", m)) {
 			rc = 1;
@@ -1062,7 +993,7 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 	reg = psl_registrable_domain(ix->psl, domain);
 	if (reg == NULL)
 		goto out;
-	if (domain_in(&ix->freemail, domain, reg))
+	if (freemail_covers(ix->freemail, domain))
 		goto out;
 	for (d = domain;; d = strchr(d, '.') + 1) {
 		head = map_get(&ix->domain, d, strlen(d));
@@ -1083,7 +1014,7 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 out:
 	if (!rc)
 		match_clear(m);
-	buf_release(&k);
+	buf_reset(k);
 	return rc;
 }
 
@@ -1091,16 +1022,16 @@ int
 resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
 	struct resolve_match *m)
 {
-	struct buf k = BUF_INIT;
+	struct buf *k = ix->scratch;
 	struct pick p;
 	struct cand c;
 	uint32_t head, e;
 	int rc = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (resolve_phone_key(num, n, &k) != 0)
+	if (resolve_phone_key(num, n, ix->region, k) != 0)
 		goto out;
-	head = map_get(&ix->phone, k.data, k.len);
+	head = map_get(&ix->phone, k->data, k->len);
 	if (head == NO_ENTRY)
 		goto out;
 	if (rule_manual(ix, &ix->phone, head, "manual_phone", m)) {
@@ -1137,6 +1068,6 @@ resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
 out:
 	if (!rc)
 		match_clear(m);
-	buf_release(&k);
+	buf_reset(k);
 	return rc;
 }

@@ -32,7 +32,8 @@
  * "email_contact_tie:3".
  *
  * Every string a match points to belongs to the index and lives until
- * resolve_index_free().
+ * resolve_index_free().  Lookups use a scratch buffer of the index: one
+ * index serves one thread.
  */
 #ifndef SI_RESOLVE_H
 #define SI_RESOLVE_H
@@ -118,12 +119,19 @@ int resolve_index_add_mapping(struct resolve_index *ix,
  * marked is_internal.  Returns -1 for something that is not a domain. */
 int resolve_index_add_internal_domain(struct resolve_index *ix,
 	const char *domain);
-/* A free-mail domain (exact, or a parent of the address's domain). */
-int resolve_index_add_freemail(struct resolve_index *ix, const char *domain);
+/* The region numbers written without a country code are dialled from
+ * (ISO 3166, e.g. "GB"; default "US").  -1 for an unknown region. */
+int resolve_index_set_region(struct resolve_index *ix, const char *region);
 /*
- * Read a free-mail list: one domain a line, '#' comments and blank lines
- * ignored.  EX_NOINPUT/EX_IOERR in e when it cannot be read.
+ * Free mail.  A new index holds lib/freemail's built-in list
+ * (schema/freemail-domains.txt); an address in one of its domains, or a
+ * subdomain of one, is never matched by domain.  add: one more domain (-1
+ * for something that is not a domain).  read: a list file in freemail.h's
+ * format (one domain a line, '#' comments, "!domain" takes one out);
+ * EX_CONFIG in e with "FILE:LINE: ..." when it cannot be read or a line is
+ * not a domain.
  */
+int resolve_index_add_freemail(struct resolve_index *ix, const char *domain);
 int resolve_index_read_freemail(struct resolve_index *ix, const char *path,
 	struct err *e);
 /* Seal the index: afterwards only lookups.  Loads the Public Suffix List. */
@@ -185,18 +193,22 @@ void resolve_score_text(double score, struct buf *out);
 /*
  * Keys, exposed for tests and the tool.  Each writes into out (reset first)
  * and returns 0, or -1 when the input holds no usable key.
- *   resolve_email_key: the address part, lower case, +tag cut, and for
- *     gmail.com/googlemail.com the dots of the local part removed and the
- *     domain spelt gmail.com; an IDN domain in its ASCII form.
- *   resolve_phone_key: E.164: "+" and 8 to 15 digits; a number written
- *     without "+" is taken as NANP when it has 10 digits, or 11 starting
- *     with 1, and "00" starts an international number.  Punctuation,
- *     spaces and an extension ("x123", "ext. 123") are dropped.
+ *   resolve_email_key: email_match_key (email.h): the canonical address,
+ *     +tag cut, and for gmail.com/googlemail.com the dots of the local
+ *     part removed and the domain spelt gmail.com.  One address only.
+ *   resolve_phone_key: E.164.  A number already in E.164 is taken as it
+ *     is (the fast path: the warehouse holds E.164); else lib/phone reads
+ *     it as dialled from region (libphonenumber's rules: national
+ *     prefixes, "(0)", extensions, "tel:"); a number it cannot read is
+ *     tried as digits: "+" or "00" then 8 to 15 digits, or a NANP number
+ *     of 10 digits (11 starting with 1).
  *   resolve_website_domain: the host of a website: scheme, user, port,
- *     path, "www." and a final dot removed, lower case, IDN to ASCII.
+ *     path, query and "www." removed, then email_domain_canon (lower case,
+ *     A-labels, final dot dropped), so it compares with address domains.
  */
 int resolve_email_key(const char *addr, size_t n, struct buf *out);
-int resolve_phone_key(const char *num, size_t n, struct buf *out);
+int resolve_phone_key(const char *num, size_t n, const char *region,
+	struct buf *out);
 int resolve_website_domain(const char *website, size_t n, struct buf *out);
 
 #endif

@@ -25,25 +25,35 @@ static const struct out_cols call_cols = { "matched_contact_id",
 	"matched_lead_id", "matched_account_id", "match_confidence",
 	"match_method", "confidence_score", NULL };
 
-void
-resolve_score_text(double score, struct buf *out)
+/* The score as JSON number text into out (at least 8 bytes); its length. */
+static size_t
+score_chars(double score, char *out)
 {
 	long milli = (long)(score * 1000.0 + 0.5);
+	int n;
 
 	if (milli < 0)
 		milli = 0;
 	if (milli > 1000)
 		milli = 1000;
-	buf_printf(out, "%ld.", milli / 1000);
-	milli %= 1000;
-	if (milli == 0)
-		buf_addch(out, '0');
+	if (milli % 1000 == 0)
+		n = snprintf(out, 8, "%ld.0", milli / 1000);
 	else if (milli % 100 == 0)
-		buf_printf(out, "%ld", milli / 100);
+		n = snprintf(out, 8, "0.%ld", milli / 100);
 	else if (milli % 10 == 0)
-		buf_printf(out, "%02ld", milli / 10);
+		n = snprintf(out, 8, "0.%02ld", milli / 10);
 	else
-		buf_printf(out, "%03ld", milli);
+		n = snprintf(out, 8, "0.%03ld", milli);
+	return (size_t)n;
+}
+
+void
+resolve_score_text(double score, struct buf *out)
+{
+	char t[8];
+	size_t n = score_chars(score, t);
+
+	buf_add(out, t, n);
 }
 
 static struct json *
@@ -67,12 +77,11 @@ set_output(struct json_doc *doc, struct json *rec, const struct out_cols *c,
 	json_object_set(doc, rec, c->method, str_or_null(doc,
 		matched ? m->method : NULL));
 	if (matched) {
-		struct buf b = BUF_INIT;
+		char t[8];
+		size_t n = score_chars(m->score, t);
 
-		resolve_score_text(m->score, &b);
 		json_object_set(doc, rec, c->score,
-			json_new_number_text(doc, b.data, b.len));
-		buf_release(&b);
+			json_new_number_text(doc, t, n));
 	} else {
 		json_object_set(doc, rec, c->score, json_new_null(doc));
 	}
