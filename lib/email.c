@@ -555,7 +555,7 @@ local_chars_ok(const char *l, size_t n, const char **why)
 
 	while (p < end) {
 		if ((unsigned char)*p < 0x80) {
-			if (is_cls((unsigned char)*p, C_CTL) && *p != '\t') {
+			if (is_cls((unsigned char)*p, C_CTL)) {
 				*why = "control character in address";
 				return EMAIL_INVALID;
 			}
@@ -817,12 +817,14 @@ add_comment_name(struct scan *sc, struct buf *out, const char *p, size_t n)
 static void
 fix_utf8(struct buf *out, size_t start)
 {
-	char *p = out->data + start, *end = out->data + out->len;
+	char *p, *end;
 	uint32_t c;
 	size_t n;
 
 	if (!out->data)
 		return;
+	p = out->data + start;
+	end = out->data + out->len;
 	while (p < end) {
 		if ((n = utf8_decode(p, end, &c))) {
 			p += n;
@@ -1194,6 +1196,9 @@ email_match_key(struct buf *out, const char *s, size_t n, const char **why)
 	/* cut "+tag" */
 	for (i = 1; i < at; i++) {
 		if (d[i] == '+') {
+			/* "asha.+tag" -> "asha", so the key is an address too */
+			while (i > 1 && d[i - 1] == '.')
+				i--;
 			memmove(d + i, d + at, out->len - start - at + 1);
 			out->len = start + i + (out->len - start - at);
 			at = i;

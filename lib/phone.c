@@ -813,12 +813,19 @@ enum phone_status
 phone_normalize(const char *text, const char *default_region,
 	struct buf *e164_out, struct phone_info *info)
 {
+	return phone_normalize_n(text, strlen(text), default_region, e164_out,
+		info);
+}
+
+enum phone_status
+phone_normalize_n(const char *text, size_t len, const char *default_region,
+	struct buf *e164_out, struct phone_info *info)
+{
 	struct phone_info local;
 	struct ustr *in;
 	struct dstr nsn;
 	enum phone_status st;
 	const struct phone_meta_region *m;
-	size_t len = strlen(text);
 	int cc;
 
 	init_fixed();

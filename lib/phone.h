@@ -68,6 +68,11 @@ struct phone_info {
 enum phone_status phone_normalize(const char *text, const char *default_region,
 	struct buf *e164_out, struct phone_info *info);
 
+/* The same for text[0..len), which may hold NUL characters. */
+enum phone_status phone_normalize_n(const char *text, size_t len,
+	const char *default_region, struct buf *e164_out,
+	struct phone_info *info);
+
 /* A short lower-case name: "ok", "invalid", "not-a-number", ... */
 const char *phone_status_name(enum phone_status status);
 /* "FIXED_LINE", "MOBILE", ... as libphonenumber names the types. */

@@ -862,7 +862,7 @@ bt(struct run *r, int pc, size_t sp)
 
 static int
 run_at(const struct phone_re *re, const uint32_t *s, size_t n, size_t start,
-	int full, long *caps)
+	int full, long *caps, long *steps)
 {
 	struct run r;
 	long local[2 * 32];
@@ -883,8 +883,9 @@ run_at(const struct phone_re *re, const uint32_t *s, size_t n, size_t start,
 	r.n = n;
 	r.full = full;
 	r.caps = c;
-	r.steps = 0;
+	r.steps = *steps;
 	ok = bt(&r, 0, start);
+	*steps = r.steps;
 	if (!ok)
 		for (i = 0; i < ncaps; i++)
 			c[i] = -1;
@@ -897,7 +898,9 @@ int
 phone_re_match(const struct phone_re *re, const uint32_t *s, size_t n,
 	enum phone_re_mode mode, long *caps)
 {
-	return run_at(re, s, n, 0, mode == PHONE_RE_FULL, caps);
+	long steps = 0;
+
+	return run_at(re, s, n, 0, mode == PHONE_RE_FULL, caps, &steps);
 }
 
 int
@@ -905,9 +908,10 @@ phone_re_search(const struct phone_re *re, const uint32_t *s, size_t n,
 	long *caps)
 {
 	size_t start;
+	long steps = 0;     /* one budget for the whole search */
 
-	for (start = 0; start <= n; start++)
-		if (run_at(re, s, n, start, 0, caps))
+	for (start = 0; start <= n && steps <= PHONE_RE_MAX_STEPS; start++)
+		if (run_at(re, s, n, start, 0, caps, &steps))
 			return 1;
 	return 0;
 }

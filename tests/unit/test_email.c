@@ -407,6 +407,7 @@ START_TEST(email_match_key_folds)
 	KEY("asha.patel@x.com", "asha.patel@x.com");
 	KEY("Asha <ASHA+x+y@X.com>", "asha@x.com");
 	KEY("+tag@x.com", "+tag@x.com");
+	KEY("asha.+tag@x.com", "asha@x.com");
 	KEY("\"a+b\"@x.com", "a@x.com");
 	KEY("\"a b+c\"@x.com", "\"a b+c\"@x.com");
 	KEY("asha@sub.gmail.com", "asha@sub.gmail.com");

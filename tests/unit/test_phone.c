@@ -8,6 +8,7 @@
 #include "phone.h"
 #include "phone_meta.h"
 #include "phone_re.h"
+#include "phone_value.h"
 #include "check_main.h"
 
 struct pcase {
@@ -249,6 +250,70 @@ START_TEST(phone_utf8_decode_invalid)
 }
 END_TEST
 
+/* Run phone_value_normalize on member "p" of the JSON text; return the
+ * object written back, and the outcome. */
+static enum phone_value_outcome
+value_run(const char *text, int keep, struct buf *out, struct buf *why,
+	struct phone_value_counts *counts)
+{
+	struct json_doc doc;
+	struct err e = ERR_INIT;
+	struct json *root;
+	struct phone_value_opts o = { "US", keep };
+	enum phone_status st;
+	enum phone_value_outcome r;
+
+	json_doc_init(&doc);
+	root = json_parse(&doc, text, strlen(text), &e);
+	ck_assert_ptr_nonnull(root);
+	r = phone_value_normalize(&doc, json_get(root, "p"), &o, counts, &st, why);
+	buf_reset(out);
+	json_write(out, root);
+	json_doc_release(&doc);
+	return r;
+}
+
+/* the value policy: E.164, null with a reason, quiet null, kept as sent */
+START_TEST(phone_value_normalize_policy)
+{
+	struct buf out = BUF_INIT, why = BUF_INIT;
+	struct phone_value_counts c = { 0, 0, 0, 0 };
+
+	ck_assert_int_eq(value_run("{\"a\":1,\"p\":\"(415) 555-0100 x7\",\"z\":2}",
+		0, &out, &why, &c), PHONE_VALUE_SET);
+	ck_assert_str_eq(buf_cstr(&out), "{\"a\":1,\"p\":\"+14155550100\",\"z\":2}");
+	ck_assert_uint_eq(c.extensions, 1);
+	ck_assert_int_eq(value_run("{\"p\":\"+14155550100\"}", 0, &out, &why, &c),
+		PHONE_VALUE_SAME);
+	ck_assert_int_eq(value_run("{\"p\":\"12\"}", 0, &out, &why, &c),
+		PHONE_VALUE_REJECTED);
+	ck_assert_str_eq(buf_cstr(&out), "{\"p\":null}");
+	ck_assert_str_eq(buf_cstr(&why), "invalid for its region: \"12\"");
+	buf_reset(&why);
+	ck_assert_int_eq(value_run("{\"p\":\"n/a\"}", 1, &out, &why, &c),
+		PHONE_VALUE_REJECTED);
+	ck_assert_str_eq(buf_cstr(&out), "{\"p\":\"n/a\"}");
+	ck_assert_str_eq(buf_cstr(&why), "not a phone number: \"n/a\"");
+	ck_assert_int_eq(value_run("{\"p\":\"  \"}", 0, &out, &why, &c),
+		PHONE_VALUE_EMPTY);
+	ck_assert_str_eq(buf_cstr(&out), "{\"p\":null}");
+	ck_assert_int_eq(value_run("{\"p\":null}", 0, &out, &why, &c),
+		PHONE_VALUE_EMPTY);
+	ck_assert_int_eq(value_run("{\"p\":4155550100}", 0, &out, &why, &c),
+		PHONE_VALUE_SET);
+	ck_assert_str_eq(buf_cstr(&out), "{\"p\":\"+14155550100\"}");
+	ck_assert_int_eq(value_run("{\"p\":true}", 0, &out, &why, &c),
+		PHONE_VALUE_BAD_TYPE);
+	ck_assert_int_eq(value_run("{\"p\":[\"415 555 0100\",null,\"+44 20 7946 0958\"]}",
+		0, &out, &why, &c), PHONE_VALUE_ARRAY);
+	ck_assert_str_eq(buf_cstr(&out),
+		"{\"p\":[\"+14155550100\",null,\"+442079460958\"]}");
+	ck_assert_uint_eq(c.rejected, 2);
+	buf_release(&out);
+	buf_release(&why);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -266,6 +331,7 @@ suite(void)
 	tcase_add_test(tc, phone_re_match_features);
 	tcase_add_test(tc, phone_re_compile_refuses);
 	tcase_add_test(tc, phone_utf8_decode_invalid);
+	tcase_add_test(tc, phone_value_normalize_policy);
 	suite_add_tcase(s, tc);
 	return s;
 }
