@@ -973,7 +973,9 @@ soql(struct pull *p, struct buf *out, int64_t from, int64_t to, int ordered)
 	buf_printf(out, " FROM %s WHERE SystemModstamp >= ", p->ob->name);
 	sf_soql_datetime(out, from);
 	buf_addstr(out, " AND SystemModstamp < ");
-	sf_soql_datetime(out, to);
+	/* whole seconds, rounded up: rows of the run's last second are read
+	 * now (the bookmark still stays below the run start) */
+	sf_soql_datetime(out, (to + 999) / 1000 * 1000);
 	if (ordered)
 		buf_addstr(out, " ORDER BY SystemModstamp ASC, Id ASC");
 }
@@ -1093,11 +1095,16 @@ rest_pull(struct pull *p, int64_t from, int probe, int *switched, int *code, str
 			return SF_OK;
 		probe = 0;
 		switch (rc) {
-		case SF_OK:
+		case SF_OK: {
+			/* the next window: twice as wide as the one that worked */
+			int64_t width = wto - wfrom;
+
 			wfrom = wto;
-			wto = p->win_end;
+			wto = width > (p->win_end - wfrom) / 2 ? p->win_end :
+			    wfrom + 2 * width;
 			restarts = 0;
 			continue;
+		}
 		case SF_RESTART:
 			if (++restarts > 5)
 				return SF_FAIL;
