@@ -561,6 +561,28 @@ write_deleted(struct ctx *x, const char *id)
 	x->st->deleted++;
 }
 
+/* A label change: only the labels column (load updates the columns a
+ * record holds). */
+static void
+write_labels(struct ctx *x, const char *id, const char *labels_json)
+{
+	struct buf r = BUF_INIT;
+
+	buf_addstr(&r, "{\"type\":\"RECORD\",\"stream\":\"gmail_messages\","
+	    "\"record\":{\"message_id\":");
+	json_write_str(&r, id, strlen(id));
+	buf_addstr(&r, ",\"mailbox_email\":");
+	json_write_str(&r, x->o->mailbox, strlen(x->o->mailbox));
+	buf_addstr(&r, ",\"labels\":");
+	buf_addstr(&r, labels_json);
+	buf_addstr(&r, "},\"time_extracted\":\"");
+	ts_format(&r, ts_now_ms());
+	buf_addstr(&r, "\"}\n");
+	buf_add(&x->out, r.data, r.len);
+	buf_release(&r);
+	x->st->relabelled++;
+}
+
 static int
 write_state(struct ctx *x, struct err *e)
 {
@@ -969,6 +991,7 @@ incremental(struct ctx *x, struct err *e)
 		struct json *root = NULL, *hist, *rec;
 		struct http_response r;
 		struct idlist ids = { NULL, 0, 0 }, dels = { NULL, 0, 0 };
+		struct idlist lab_ids = { NULL, 0, 0 }, lab_vals = { NULL, 0, 0 };
 		struct idset seen = { NULL, 0, 0 }, gone = { NULL, 0, 0 };
 		const char *next, *last = NULL, *top;
 		size_t i;
@@ -1030,9 +1053,24 @@ incremental(struct ctx *x, struct err *e)
 								idlist_add(&dels, id);
 							continue;
 						}
-						if (k > 0 && !labels_matter(json_get(it,
-						    "labelIds")))
-							continue;
+						if (k > 0) {
+							const struct json *cur = json_get(
+							    json_get(it, "message"), "labelIds");
+
+							if (cur && cur->type == JSON_ARRAY) {
+								/* the labels now: no fetch needed */
+								struct buf lv = BUF_INIT;
+
+								json_write(&lv, cur);
+								idlist_add(&lab_ids, id);
+								idlist_add(&lab_vals, buf_cstr(&lv));
+								buf_release(&lv);
+								continue;
+							}
+							if (!labels_matter(json_get(it,
+							    "labelIds")))
+								continue;
+						}
 						if (idset_add(&seen, id))
 							idlist_add(&ids, id);
 					}
@@ -1053,6 +1091,20 @@ incremental(struct ctx *x, struct err *e)
 				ids = keep;
 			}
 			rc = fetch_all(x, &ids, e);
+			for (i = 0; !rc && i < lab_ids.n; i++) {
+				size_t j;
+				int later = 0;
+
+				/* fetched messages are current; so is a later change */
+				if (idset_has(&seen, lab_ids.v[i]) ||
+				    idset_has(&gone, lab_ids.v[i]))
+					continue;
+				for (j = i + 1; j < lab_ids.n; j++)
+					if (strcmp(lab_ids.v[j], lab_ids.v[i]) == 0)
+						later = 1;
+				if (!later)
+					write_labels(x, lab_ids.v[i], lab_vals.v[i]);
+			}
 			for (i = 0; !rc && i < dels.n; i++)
 				write_deleted(x, dels.v[i]);
 			if (!rc) {
@@ -1068,6 +1120,8 @@ incremental(struct ctx *x, struct err *e)
 		}
 		idlist_release(&ids);
 		idlist_release(&dels);
+		idlist_release(&lab_ids);
+		idlist_release(&lab_vals);
 		idset_clear(&seen);
 		idset_clear(&gone);
 		http_response_release(&r);

@@ -21,10 +21,12 @@
  *
  * Incremental: history.list from the bookmark's historyId, every page,
  * types messageAdded, messageDeleted, labelAdded, labelRemoved.  Added
- * messages are fetched; deleted ones get a record with _sdc_deleted_at;
- * label changes re-fetch the message unless only UNREAD, STARRED,
- * IMPORTANT or CATEGORY_* changed (reading mail must not cost 20 units a
- * message).  A STATE line follows each page's messages, with the id of the
+ * messages are fetched; deleted ones get a record with only the key and
+ * _sdc_deleted_at; a label change whose history entry carries the current
+ * labelIds becomes a record of the key and labels only (load updates the
+ * columns a record holds, so reading mail costs no fetch); without them
+ * the message is fetched again unless only UNREAD, STARRED, IMPORTANT or
+ * CATEGORY_* changed.  A STATE line follows each page's messages, with the id of the
  * page's last history record; the final one carries the response's
  * historyId.  A 404 (or 400 for a corrupt id) means the history is gone:
  * a full sync follows, bounded below by the newest message seen minus a
@@ -85,6 +87,7 @@ struct gmail_stats {
 	size_t messages;            /* gmail_messages records written */
 	size_t participants;
 	size_t deleted;             /* deletion records */
+	size_t relabelled;          /* label-only records */
 	size_t gone;                /* listed but 404 on get: skipped */
 	size_t bad_addresses;
 	size_t windows;             /* full-sync windows finished */
