@@ -10,6 +10,7 @@
 
 #include "csv.h"
 #include "schema.h"
+#include "singer.h"
 #include "state.h"
 #include "ts.h"
 #include "banned.h"
@@ -570,23 +571,7 @@ write_schema_once(struct pull *p, const char *stream, const char *bookmark_prop,
 		return 0;
 	if (p->nstreams_done < 16)
 		p->streams_done[p->nstreams_done++] = stream;
-	buf_addstr(&p->line, "{\"type\":\"SCHEMA\",\"stream\":");
-	json_write_str(&p->line, stream, strlen(stream));
-	buf_addstr(&p->line, ",\"schema\":");
-	schema_json_schema(&p->line, t);
-	buf_addstr(&p->line, ",\"key_properties\":[");
-	for (i = 0; i < t->npk; i++) {
-		if (i)
-			buf_addch(&p->line, ',');
-		json_write_str(&p->line, t->pk[i], strlen(t->pk[i]));
-	}
-	buf_addstr(&p->line, "]");
-	if (bookmark_prop) {
-		buf_addstr(&p->line, ",\"bookmark_properties\":[");
-		json_write_str(&p->line, bookmark_prop, strlen(bookmark_prop));
-		buf_addstr(&p->line, "]");
-	}
-	buf_addstr(&p->line, "}");
+	singer_write_schema(&p->line, t, &bookmark_prop, bookmark_prop ? 1 : 0);
 	return emit(p, &p->line, e);
 }
 
@@ -665,9 +650,7 @@ write_state(struct pull *p, struct err *e)
 		    json_new_str(p->sdoc, p->tmp.data, p->tmp.len));
 		json_object_set(p->sdoc, bms, buf_cstr(&p->key), bm);
 	}
-	buf_addstr(&p->line, "{\"type\":\"STATE\",\"value\":");
-	json_write(&p->line, p->state);
-	buf_addch(&p->line, '}');
+	singer_write_state(&p->line, p->state);
 	return emit(p, &p->line, e);
 }
 

@@ -69,6 +69,20 @@ sqlite3 "$db" "select count(*) from sf_accounts where website is not null and do
 sqlite3 "$db" "select count(*) from sf_leads where is_converted = 1 and converted_contact_id is not null" |
 	grep -qvx 0 || fail "no converted lead with its contact"
 
+# --- 1b. a pipeline killed anywhere (its output cut mid-line), then re-run
+# from the database: every row exactly once, nothing lost
+size=$(wc -c <"$TMPDIR/full.jsonl")
+for cut in 3000 $((size / 3)) $((size * 2 / 3)) $((size - 100)); do
+	kdb=$TMPDIR/killed-$cut.db
+	head -c "$cut" "$TMPDIR/full.jsonl" | load --db "$kdb" >/dev/null 2>&1 || :
+	sf-pull --state-db "$kdb" --object all 2>/dev/null | load --db "$kdb" >/dev/null
+	for t in sf_accounts sf_contacts sf_leads sf_activities sf_email_messages; do
+		a=$(sqlite3 "$db" "select count(*) from $t")
+		b=$(sqlite3 "$kdb" "select count(*) from $t")
+		[ "$a" = "$b" ] || fail "cut at $cut: $t has $b rows, want $a"
+	done
+done
+
 # --- 2. changes and deletions, then an incremental sync from the database
 for t in Contact Lead Account Task; do
 	curl -sf -X POST "$admin/mutate?type=$t&create=3&update=4&delete=2&seed=11" >/dev/null
