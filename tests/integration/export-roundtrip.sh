@@ -44,5 +44,5 @@ grep -q '"key_signals":\["opened","replied"\]' account_recommendations.jsonl
 # --where-null keeps only the rows where the column is NULL
 env export --db a.db --table sf_contacts --where-null email >w.jsonl
 [ "$(grep -c RECORD w.jsonl)" -eq 2 ]
-! grep -q '"003A"' w.jsonl
+if grep -q '"003A"' w.jsonl; then echo "--where-null kept a row with an email"; exit 1; fi
 echo ok
