@@ -30,7 +30,8 @@ enum {
 	C_ATEXT = 1,    /* RFC 5322 atext (ASCII) */
 	C_LDH = 2,      /* letter, digit, hyphen */
 	C_WSP = 4,      /* ASCII white space, CR and LF (header folding) */
-	C_CTL = 8       /* control characters and DEL */
+	C_CTL = 8,      /* control characters and DEL */
+	C_STOP = 16     /* what scan_top may stop at, and what it skips */
 };
 
 static unsigned char cls[256];
@@ -58,6 +59,8 @@ cls_init(void)
 			v |= C_WSP;
 		if (c < 0x20 || c == 0x7f)
 			v |= C_CTL;
+		if (c && strchr(",;<>@:\"(", c))
+			v |= C_STOP;
 		cls[c] = v;
 	}
 	cls_ready = 1;
@@ -207,6 +210,10 @@ scan_top(struct scan *sc, const char *p, const char *end, const char *stops)
 	const char *q;
 
 	while (p < end) {
+		if (!is_cls((unsigned char)*p, C_STOP)) {
+			p++;
+			continue;
+		}
 		if (*p == '"' && (q = skip_quoted(sc, p, end))) {
 			p = q;
 		} else if (*p == '(' && (q = skip_comment(sc, p, end))) {
@@ -1234,6 +1241,61 @@ email_list_release(struct email_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static void
+list_push(struct email_list *l, const struct email_item *it)
+{
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? 2 * l->alloc : 8;
+		l->v = xrealloc(l->v, l->alloc * sizeof(*l->v));
+	}
+	l->v[l->n++] = *it;
+}
+
+/*
+ * The common list: plain addresses separated by ',' or ';' and blanks.
+ * Returns 1 when every element took the fast path (and the list is
+ * filled), 0 to take the long way (the list is then reset).
+ */
+static int
+list_fast(struct email_list *l, const char *s, size_t n, size_t *valid)
+{
+	const char *p = s, *end = s + n, *a;
+
+	*valid = 0;
+	for (;;) {
+		struct email_item it;
+
+		while (p < end && (*p == ' ' || *p == '\t' || *p == ',' ||
+		    *p == ';'))
+			p++;
+		if (p >= end)
+			return 1;
+		for (a = p; p < end && *p != ',' && *p != ';'; p++)
+			;
+		it.src = l->text.len;
+		it.src_len = (size_t)(p - a);
+		while (it.src_len && (a[it.src_len - 1] == ' ' ||
+		    a[it.src_len - 1] == '\t'))
+			it.src_len--;
+		buf_add(&l->text, a, it.src_len);
+		buf_addch(&l->text, '\0');
+		it.addr = l->text.len;
+		if (fast_path(&l->text, a, it.src_len) < 0) {
+			l->n = 0;
+			buf_reset(&l->text);
+			return 0;
+		}
+		it.addr_len = l->text.len - it.addr;
+		it.error = NULL;
+		buf_addch(&l->text, '\0');
+		it.name = l->text.len;
+		it.name_len = 0;
+		buf_addch(&l->text, '\0');
+		list_push(l, &it);
+		(*valid)++;
+	}
+}
+
 size_t
 email_list_parse(struct email_list *l, const char *s, size_t n, unsigned flags)
 {
@@ -1249,6 +1311,8 @@ email_list_parse(struct email_list *l, const char *s, size_t n, unsigned flags)
 		s = l->uri.data ? l->uri.data : "";
 		n = l->uri.len;
 	}
+	if (list_fast(l, s, n, &valid))
+		return valid;
 	split_init(&sp, s, n);
 	while (split_next(&sp, &a, &b)) {
 		struct email_item it;
@@ -1278,11 +1342,7 @@ email_list_parse(struct email_list *l, const char *s, size_t n, unsigned flags)
 		buf_add(&l->text, l->name.data, l->name.len);
 		it.name_len = l->text.len - it.name;
 		buf_addch(&l->text, '\0');
-		if (l->n == l->alloc) {
-			l->alloc = l->alloc ? 2 * l->alloc : 8;
-			l->v = xrealloc(l->v, l->alloc * sizeof(*l->v));
-		}
-		l->v[l->n++] = it;
+		list_push(l, &it);
 		if (rc == EMAIL_OK)
 			valid++;
 	}

@@ -385,6 +385,8 @@ http_client_new(const struct http_opts *opts)
 		c->o.max_body = (size_t)1 << 30;
 	if (c->o.max_tries <= 0)
 		c->o.max_tries = 6;
+	if (c->o.backoff_ms <= 0 && getenv("SALESINTEL_HTTP_BACKOFF_MS"))
+		c->o.backoff_ms = atol(getenv("SALESINTEL_HTTP_BACKOFF_MS"));
 	if (c->o.backoff_ms <= 0)
 		c->o.backoff_ms = 500;
 	if (c->o.backoff_max_ms <= 0)

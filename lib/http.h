@@ -47,7 +47,8 @@ struct http_opts {
 	long low_speed_secs;      /* 0: 60 */
 	size_t max_body;          /* 0: 1 GiB */
 	int max_tries;            /* 0: 6 (first try included) */
-	long backoff_ms;          /* first backoff; 0: 500 */
+	long backoff_ms;          /* first backoff; 0: $SALESINTEL_HTTP_BACKOFF_MS
+	                             (tests make retries quick), else 500 */
 	long backoff_max_ms;      /* 0: 60000 */
 	long retry_after_max_ms;  /* 0: 300000 */
 	int max_parallel;         /* http_do_many; 0: 4 */

@@ -73,10 +73,10 @@ enum ref_kind { REF_CONTACT, REF_LEAD, REF_ACCOUNT, REF_MAPPING };
 #define REF_INDEX(r) ((r) & 0x3fffffffu)
 #define NO_ENTRY UINT32_MAX
 
+/* Keys hold no NUL byte (they are C strings), so strncmp compares them. */
 struct slot {
-	const char *key;        /* NULL: empty slot; in the arena */
-	uint64_t hash;
-	uint32_t len;
+	const char *key;        /* NULL: empty slot; NUL-terminated, in the arena */
+	uint32_t tag;           /* the high half of the key's hash */
 	uint32_t head;          /* first entry of the chain */
 };
 
@@ -96,14 +96,19 @@ struct map {
 static uint64_t
 hash_bytes(const char *s, size_t n)
 {
-	/* FNV-1a, then a final mix so the low bits are good for masking */
-	uint64_t h = 1469598103934665603ull;
-	size_t i;
+	/* eight bytes a step, then a final mix (murmur3's) */
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
+	while (n >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		s += 8;
+		n -= 8;
 	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
@@ -136,7 +141,8 @@ map_find(const struct map *m, const char *key, size_t n, uint64_t h)
 
 		if (s->key == NULL)
 			return s;
-		if (s->hash == h && s->len == n && memcmp(s->key, key, n) == 0)
+		if (s->tag == (uint32_t)(h >> 32) &&
+		    strncmp(s->key, key, n) == 0 && s->key[n] == '\0')
 			return s;
 		i = (i + 1) & m->mask;
 	}
@@ -152,8 +158,10 @@ map_grow(struct map *m)
 	m->slots = xcalloc(m->mask + 1, sizeof(*m->slots));
 	for (i = 0; i < oldn; i++) {
 		if (old[i].key != NULL) {
-			struct slot *s = map_find(m, old[i].key, old[i].len,
-				old[i].hash);
+			size_t n = strlen(old[i].key);
+			struct slot *s = map_find(m, old[i].key, n,
+				hash_bytes(old[i].key, n));
+
 			*s = old[i];
 		}
 	}
@@ -175,8 +183,7 @@ map_add(struct map *m, struct arena *a, const char *key, size_t n,
 			s = map_find(m, key, n, h);
 		}
 		s->key = arena_strndup(a, key, n);
-		s->hash = h;
-		s->len = (uint32_t)n;
+		s->tag = (uint32_t)(h >> 32);
 		s->head = NO_ENTRY;
 		m->used++;
 	} else if (s->head != NO_ENTRY && m->entries[s->head].ref == ref) {
@@ -286,8 +293,7 @@ intern(struct resolve_index *ix, const char *s)
 			sl = map_find(&ix->ids, s, n, h);
 		}
 		sl->key = arena_strndup(&ix->strings, s, n);
-		sl->hash = h;
-		sl->len = (uint32_t)n;
+		sl->tag = (uint32_t)(h >> 32);
 		sl->head = NO_ENTRY;
 		ix->ids.used++;
 	}

@@ -10,6 +10,7 @@
 
 #include "csv.h"
 #include "schema.h"
+#include "singer.h"
 #include "state.h"
 #include "ts.h"
 #include "banned.h"
@@ -570,23 +571,7 @@ write_schema_once(struct pull *p, const char *stream, const char *bookmark_prop,
 		return 0;
 	if (p->nstreams_done < 16)
 		p->streams_done[p->nstreams_done++] = stream;
-	buf_addstr(&p->line, "{\"type\":\"SCHEMA\",\"stream\":");
-	json_write_str(&p->line, stream, strlen(stream));
-	buf_addstr(&p->line, ",\"schema\":");
-	schema_json_schema(&p->line, t);
-	buf_addstr(&p->line, ",\"key_properties\":[");
-	for (i = 0; i < t->npk; i++) {
-		if (i)
-			buf_addch(&p->line, ',');
-		json_write_str(&p->line, t->pk[i], strlen(t->pk[i]));
-	}
-	buf_addstr(&p->line, "]");
-	if (bookmark_prop) {
-		buf_addstr(&p->line, ",\"bookmark_properties\":[");
-		json_write_str(&p->line, bookmark_prop, strlen(bookmark_prop));
-		buf_addstr(&p->line, "]");
-	}
-	buf_addstr(&p->line, "}");
+	singer_write_schema(&p->line, t, &bookmark_prop, bookmark_prop ? 1 : 0);
 	return emit(p, &p->line, e);
 }
 
@@ -665,9 +650,7 @@ write_state(struct pull *p, struct err *e)
 		    json_new_str(p->sdoc, p->tmp.data, p->tmp.len));
 		json_object_set(p->sdoc, bms, buf_cstr(&p->key), bm);
 	}
-	buf_addstr(&p->line, "{\"type\":\"STATE\",\"value\":");
-	json_write(&p->line, p->state);
-	buf_addch(&p->line, '}');
+	singer_write_state(&p->line, p->state);
 	return emit(p, &p->line, e);
 }
 
@@ -973,7 +956,9 @@ soql(struct pull *p, struct buf *out, int64_t from, int64_t to, int ordered)
 	buf_printf(out, " FROM %s WHERE SystemModstamp >= ", p->ob->name);
 	sf_soql_datetime(out, from);
 	buf_addstr(out, " AND SystemModstamp < ");
-	sf_soql_datetime(out, to);
+	/* whole seconds, rounded up: rows of the run's last second are read
+	 * now (the bookmark still stays below the run start) */
+	sf_soql_datetime(out, (to + 999) / 1000 * 1000);
 	if (ordered)
 		buf_addstr(out, " ORDER BY SystemModstamp ASC, Id ASC");
 }
@@ -1093,11 +1078,16 @@ rest_pull(struct pull *p, int64_t from, int probe, int *switched, int *code, str
 			return SF_OK;
 		probe = 0;
 		switch (rc) {
-		case SF_OK:
+		case SF_OK: {
+			/* the next window: twice as wide as the one that worked */
+			int64_t width = wto - wfrom;
+
 			wfrom = wto;
-			wto = p->win_end;
+			wto = width > (p->win_end - wfrom) / 2 ? p->win_end :
+			    wfrom + 2 * width;
 			restarts = 0;
 			continue;
+		}
 		case SF_RESTART:
 			if (++restarts > 5)
 				return SF_FAIL;

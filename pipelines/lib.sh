@@ -195,7 +195,7 @@ si_archive() { # file source
 # the spool, then load only if every stage succeeded.
 si_process() { # rawfile
 	si_region=$(si_cfg phone_region US)
-	si_rargs=
+	si_rargs="--region $si_region"
 	for si_d in $(si_cfg internal_domains); do
 		si_rargs="$si_rargs --internal-domain $si_d"
 	done
@@ -265,7 +265,7 @@ si_reresolve() { # new_only
 	[ -n "${cfg_database:-}" ] ||
 		si_die 78 "config: $si_config: re-resolution needs database (not only bq_dir)"
 	si_region=$(si_cfg phone_region US)
-	si_rargs="--db $cfg_database"
+	si_rargs="--db $cfg_database --region $si_region"
 	for si_d in $(si_cfg internal_domains); do
 		si_rargs="$si_rargs --internal-domain $si_d"
 	done

@@ -190,14 +190,12 @@ main(int argc, char **argv)
 	if (rc != 0)
 		goto done;
 	db = config_get(db, "SALESINTEL_DB", NULL);
+	/* without reference data (a BigQuery-only set-up) nothing matches,
+	 * but is_internal is still worth setting: say so, and go on */
 	if (db == NULL && files[0] == NULL && files[1] == NULL &&
-	    files[2] == NULL && files[3] == NULL) {
-		diag_error("no reference data: give --db or --contacts/--leads/"
-			"--accounts/--mappings");
-		fputs(usage_text, stderr);
-		rc = EX_USAGE;
-		goto done;
-	}
+	    files[2] == NULL && files[3] == NULL)
+		diag_warn("no reference data (--db, --contacts, --leads, "
+			"--accounts, --mappings): nothing will match");
 	c.ix = resolve_index_new();
 	region = config_get(region, "SALESINTEL_REGION", "US");
 	if (resolve_index_set_region(c.ix, region) != 0) {

@@ -1,0 +1,160 @@
+#!/bin/sh
+# sf-pull under every fault class of fake-api: the records (and the database
+# they load into) equal the fault-free run's; a session that expires in the
+# middle of paging, with and without refresh-token rotation; QUERY_TIMEOUT;
+# the quota guard and the daily limit stop with 75; exhausted retries 69.
+set -eu
+fail() { echo "FAIL: $*" >&2; exit 1; }
+if ! fake-api --help 2>&1 | grep -q -- '--sf-client-id'; then
+	echo "fake-api has no salesforce module yet: nothing to test"
+	exit 0
+fi
+pids=
+cleanup() { for p in $pids; do fake-api-stop "$p"; done; }
+trap cleanup EXIT INT TERM
+start() {
+	eval "$(fake-api-start --seed 3 --modules salesforce --sf-max-batch 60 \
+		--sf-short-pages 0.2 --retry-after 0 "$@")"
+	pids="$pids $FAKE_PID"
+	SF_LOGIN_URL=$FAKE_URL
+	admin=$FAKE_URL/_admin/salesforce
+}
+export SF_CLIENT_ID=3MVG9fake.client.id SF_CLIENT_SECRET=fake-client-secret \
+	SF_USERNAME=integration@northwind.example SF_PASSWORD='p4ss&word+1' \
+	SF_SECURITY_TOKEN=SECTOKEN123 SF_LOGIN_URL
+# reproducible runs: one run time, quick retries
+export SALESINTEL_NOW=2026-06-15T00:00:00Z SALESINTEL_HTTP_BACKOFF_MS=2
+objects=Account,Contact,Lead,Task,EmailMessage
+records() { grep '"type":"RECORD","stream":"sf_' "$1" | sort -u; }
+dbdump() { # db -> sorted rows of the sf tables without load's ingested_at
+	for t in sf_accounts sf_contacts sf_leads sf_activities sf_email_messages; do
+		sqlite3 "$1" "update $t set ingested_at = null; select * from $t order by 1"
+	done
+}
+
+# --- the fault-free run
+start
+sf-pull --object $objects >"$TMPDIR/clean.jsonl"
+records "$TMPDIR/clean.jsonl" >"$TMPDIR/clean.rec"
+[ "$(wc -l <"$TMPDIR/clean.rec")" -gt 300 ] || fail "small org"
+load --db "$TMPDIR/clean.db" <"$TMPDIR/clean.jsonl" >/dev/null
+dbdump "$TMPDIR/clean.db" >"$TMPDIR/clean.dump"
+
+same() { # name file: records equal the clean run's
+	records "$2" >"$TMPDIR/$1.rec"
+	cmp -s "$TMPDIR/clean.rec" "$TMPDIR/$1.rec" || {
+		diff "$TMPDIR/clean.rec" "$TMPDIR/$1.rec" | head -n 4 >&2
+		fail "$1: records differ from the fault-free run"
+	}
+}
+
+# --- each fault class at a high rate: same records, same database
+for f in 429 500 503 reset truncate 401 slow; do
+	# a 401 is refreshed once per request: never two in a row for one
+	burst=3
+	[ "$f" = 401 ] && burst=1
+	start --faults "$f=0.25" --slow-ms 20 --fault-burst "$burst"
+	sf-pull --object $objects >"$TMPDIR/$f.jsonl" 2>"$TMPDIR/$f.err" ||
+		{ tail -n 3 "$TMPDIR/$f.err" >&2; fail "fault $f: exit $?"; }
+	same "fault-$f" "$TMPDIR/$f.jsonl"
+	n=$(curl -sf "$FAKE_URL/_admin/stats" | sed 's/.*"counts":{//; s/}.*//' |
+		tr ',' '\n' | grep "^\"$f\":" | cut -d: -f2)
+	[ "${n:-0}" -gt 0 ] || fail "fault $f never injected"
+	fake-api-stop "$FAKE_PID"
+done
+# all at once, loaded: the database equals the fault-free one
+start --faults '429=0.08,500=0.08,503=0.05,reset=0.05,truncate=0.05,401=0.05' \
+	--fault-burst 1
+sf-pull --object $objects >"$TMPDIR/mix.jsonl" 2>"$TMPDIR/mix.err" ||
+	{ tail -n 3 "$TMPDIR/mix.err" >&2; fail "mixed faults"; }
+load --db "$TMPDIR/mix.db" <"$TMPDIR/mix.jsonl" >/dev/null
+dbdump "$TMPDIR/mix.db" | cmp -s - "$TMPDIR/clean.dump" || fail "mixed-fault database differs"
+curl -sf -X POST "$FAKE_URL/_admin/faults?spec=" >/dev/null
+
+# --- a session that dies in the middle of paging: log in again, go on
+curl -sf -X POST "$admin/fail?code=INVALID_SESSION_ID&count=1&path=/query/" >/dev/null
+sf-pull --object $objects >"$TMPDIR/exp.jsonl" 2>"$TMPDIR/exp.err" ||
+	{ cat "$TMPDIR/exp.err" >&2; fail "session expiry mid-paging"; }
+same session-expiry "$TMPDIR/exp.jsonl"
+curl -sf "$admin/sessions" | grep -q . || fail "no sessions"
+
+# --- Salesforce's odd transients: 406 with an empty body, 420 HTML, a 200
+# whose JSON is cut: retried, nothing lost
+for code in 406 420 BADJSON; do
+	curl -sf -X POST "$admin/fail?code=$code&count=2&path=/query" >/dev/null
+	sf-pull --object $objects >"$TMPDIR/odd.jsonl" 2>"$TMPDIR/odd.err" ||
+		{ cat "$TMPDIR/odd.err" >&2; fail "$code"; }
+	same "odd-$code" "$TMPDIR/odd.jsonl"
+done
+
+# --- a cursor lost (INVALID_QUERY_LOCATOR): the query restarts from the bookmark
+curl -sf -X POST "$admin/fail?code=INVALID_QUERY_LOCATOR&count=1&path=/query/" >/dev/null
+sf-pull --object $objects >"$TMPDIR/loc.jsonl" 2>"$TMPDIR/loc.err" ||
+	{ cat "$TMPDIR/loc.err" >&2; fail "INVALID_QUERY_LOCATOR"; }
+grep -q "cursor lost" "$TMPDIR/loc.err" || fail "the query was not restarted"
+same locator "$TMPDIR/loc.jsonl"
+
+# --- the same with refresh-token rotation: the new token is saved, the dead
+# cursor's query restarts from the bookmark
+fake-api-stop "$FAKE_PID"
+start --sf-rotation 1
+unset SF_PASSWORD SF_SECURITY_TOKEN SF_USERNAME
+printf '%s\n' 5Aep861fake.refresh.token >"$TMPDIR/rt"
+chmod 600 "$TMPDIR/rt"
+export SF_REFRESH_TOKEN_FILE="$TMPDIR/rt"
+curl -sf -X POST "$admin/fail?code=INVALID_SESSION_ID&count=1&path=/query/" >/dev/null
+sf-pull --object $objects >"$TMPDIR/rot.jsonl" 2>"$TMPDIR/rot.err" ||
+	{ cat "$TMPDIR/rot.err" >&2; fail "rotation mid-paging"; }
+same rotation "$TMPDIR/rot.jsonl"
+want=$(curl -sf "$admin/refresh-token" | sed 's/.*"refresh_token":"\([^"]*\)".*/\1/')
+[ "$(cat "$TMPDIR/rt")" = "$want" ] || fail "rotated refresh token not saved"
+[ "$want" != 5Aep861fake.refresh.token ] || fail "no rotation happened"
+sf-pull --object Account >/dev/null || fail "next run cannot log in"
+unset SF_REFRESH_TOKEN_FILE
+export SF_USERNAME=integration@northwind.example SF_PASSWORD='p4ss&word+1' \
+	SF_SECURITY_TOKEN=SECTOKEN123
+
+# --- QUERY_TIMEOUT on wide windows: the window shrinks, nothing is lost
+fake-api-stop "$FAKE_PID"
+start --sf-query-timeout-days 200
+sf-pull --object $objects --start-date 1970-01-01 >"$TMPDIR/qt.jsonl" 2>"$TMPDIR/qt.err" ||
+	{ tail -n 3 "$TMPDIR/qt.err" >&2; fail "QUERY_TIMEOUT"; }
+grep -q QUERY_TIMEOUT "$TMPDIR/qt.err" || fail "no QUERY_TIMEOUT seen"
+same query-timeout "$TMPDIR/qt.jsonl"
+
+# --- the daily limit (REQUEST_LIMIT_EXCEEDED): 75, etl_runs says failed
+curl -sf -X POST "$admin/fail?code=REQUEST_LIMIT_EXCEEDED&count=1&path=/query" >/dev/null
+rc=0
+sf-pull --object Contact >"$TMPDIR/rle.jsonl" 2>"$TMPDIR/rle.err" || rc=$?
+[ "$rc" -eq 75 ] || fail "REQUEST_LIMIT_EXCEEDED: exit $rc"
+grep -q '"stream":"etl_runs".*"status":"failed"' "$TMPDIR/rle.jsonl" ||
+	fail "no failed etl_runs record"
+
+# --- 500 every time: bounded tries, then 69
+curl -sf -X POST "$admin/fail?code=UNKNOWN_EXCEPTION&count=50&path=/query" >/dev/null
+rc=0
+sf-pull --object Contact >"$TMPDIR/u.jsonl" 2>"$TMPDIR/u.err" || rc=$?
+[ "$rc" -eq 69 ] || fail "exhausted 500s: exit $rc"
+
+# --- the quota guard: stops at 80 % of the daily allocation, state saved
+fake-api-stop "$FAKE_PID"
+start --sf-api-max 1000 --sf-api-used 790
+rc=0
+sf-pull --object $objects >"$TMPDIR/qg.jsonl" 2>"$TMPDIR/qg.err" || rc=$?
+[ "$rc" -eq 75 ] || fail "quota guard: exit $rc"
+grep -q 'quota guard' "$TMPDIR/qg.err" || fail "quota guard message"
+tail -n 1 "$TMPDIR/qg.jsonl" | grep -q '"stream":"etl_runs".*"status":"failed"' ||
+	fail "quota guard: etl_runs"
+grep -q '"type":"STATE"' "$TMPDIR/qg.jsonl" || fail "quota guard: no STATE"
+# what it wrote, loaded, and a re-run from the saved state with quota again:
+# the database ends equal to the fault-free one
+load --db "$TMPDIR/qg.db" <"$TMPDIR/qg.jsonl" >/dev/null
+fake-api-stop "$FAKE_PID"
+start
+sf-pull --state-db "$TMPDIR/qg.db" --object $objects >"$TMPDIR/qg2.jsonl" ||
+	fail "re-run after the quota guard"
+grep -q '"job_type":"incremental"' "$TMPDIR/qg2.jsonl" || fail "re-run not incremental"
+load --db "$TMPDIR/qg.db" <"$TMPDIR/qg2.jsonl" >/dev/null
+dbdump "$TMPDIR/qg.db" | cmp -s - "$TMPDIR/clean.dump" ||
+	fail "database after quota stop + re-run differs"
+echo ok

@@ -1,0 +1,60 @@
+#include <string.h>
+
+#include "gmail.h"
+#include "check_main.h"
+
+/* the reason of Google's error envelope is found; other bodies have none */
+START_TEST(gmail_error_reason_cases)
+{
+	struct buf b = BUF_INIT;
+	const char *body = "{\"error\":{\"code\":403,\"message\":\"x\",\"errors\":"
+	    "[{\"domain\":\"usageLimits\",\"reason\":\"userRateLimitExceeded\"}]}}";
+
+	ck_assert_int_eq(gmail_error_reason(body, strlen(body), &b), 0);
+	ck_assert_str_eq(buf_cstr(&b), "userRateLimitExceeded");
+	buf_reset(&b);
+	ck_assert_int_eq(gmail_error_reason("<html>503</html>", 16, &b), -1);
+	ck_assert_int_eq(gmail_error_reason("{\"error\":\"invalid_grant\"}", 25, &b), -1);
+	ck_assert_uint_eq(b.len, 0);
+	buf_release(&b);
+}
+END_TEST
+
+/* "Retry after <RFC 3339>" (two spaces before it) gives the wait */
+START_TEST(gmail_retry_after_message_cases)
+{
+	const char *body = "{\"error\":{\"code\":429,\"message\":\"User-rate limit "
+	    "exceeded.  Retry after 2026-03-04T11:16:42.247Z\"}}";
+	int64_t now = 1772622990000LL;  /* 2026-03-04T11:16:30.000Z */
+
+	ck_assert_int_eq(gmail_retry_after_message(body, strlen(body), now), 12247);
+	ck_assert_int_eq(gmail_retry_after_message(body, strlen(body),
+	    now + 60000), 0);
+	ck_assert_int_eq(gmail_retry_after_message("{}", 2, now), -1);
+	ck_assert_int_eq(gmail_retry_after_message("nope", 4, now), -1);
+}
+END_TEST
+
+/* the bookmark key names the mailbox */
+START_TEST(gmail_state_key_form)
+{
+	struct buf b = BUF_INIT;
+
+	gmail_state_key(&b, "alice@acme.example");
+	ck_assert_str_eq(buf_cstr(&b), "gmail_messages:alice@acme.example");
+	buf_release(&b);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("gmail");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, gmail_error_reason_cases);
+	tcase_add_test(tc, gmail_retry_after_message_cases);
+	tcase_add_test(tc, gmail_state_key_form);
+	suite_add_tcase(s, tc);
+	return s;
+}
