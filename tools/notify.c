@@ -88,23 +88,23 @@ main(int argc, char **argv)
 		}
 	}
 	t.key_file = config_get(t.key_file, "NOTIFY_KEY_FILE", NULL);
-	buf_init(&msg, MAX_MESSAGE);
 	rc = config_secret("NOTIFY_WEBHOOK_URL", &webhook, &e);
 	if (rc != 0 && rc != 1) {
 		diag_error("%s", e.msg);
-		status = rc;
-		goto out;
+		err_release(&e);
+		return rc;
 	}
 	t.webhook_url = webhook;
 	if (t.webhook_url == NULL && t.pubsub_topic == NULL) {
 		diag_error("nothing to notify: set NOTIFY_WEBHOOK_URL (or "
 		    "NOTIFY_WEBHOOK_URL_FILE) or --pubsub-topic");
-		status = EX_CONFIG;
-		goto out;
+		return EX_CONFIG;
 	}
+	buf_init(&msg, MAX_MESSAGE);
 	if ((rc = read_message(argc - optind, argv + optind, &msg)) != 0) {
-		status = rc;
-		goto out;
+		buf_release(&msg);
+		free(webhook);
+		return rc;
 	}
 	c = http_client_new(NULL);
 	if (t.webhook_url && (rc = notify_webhook(c, t.webhook_url, msg.data, &e))) {
@@ -117,7 +117,6 @@ main(int argc, char **argv)
 			status = rc;
 	}
 	http_client_free(c);
-out:
 	err_release(&e);
 	buf_release(&msg);
 	free(webhook);
