@@ -1114,8 +1114,11 @@ rest_pull(struct pull *p, int64_t from, int probe, int *switched, int *code, str
 			continue;
 		}
 		case SF_RESTART:
-			if (++restarts > 5)
+			if (++restarts > 5) {
+				*code = EX_TEMPFAIL;
+				err_prefix(e, "query cursor lost 5 times");
 				return SF_FAIL;
+			}
 			warnf(p, "%s: query cursor lost (%s); restarting from the "
 			    "bookmark", p->ob->name, e->msg ? e->msg : "");
 			if (p->bookmark > wfrom)
