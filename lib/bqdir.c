@@ -49,6 +49,8 @@ struct bqdir {
 	struct buf colbuf[MAX_COLS];
 	struct value vals[MAX_COLS];
 	struct buf line, path, state_text;
+	struct buf committed_state;     /* state_text as last written */
+	int state_dirty;
 	struct json_doc doc;
 	char now[32];
 };
@@ -410,6 +412,7 @@ bqdir_open(struct bqdir **out, const char *dir, size_t max_file,
 	if ((rc = state_read_file(full(b, "state.json"), &b->doc, &st, e)) != 0)
 		goto fail;
 	json_write(&b->state_text, st);
+	json_write(&b->committed_state, st);
 	{
 		int64_t now = ts_now_ms();
 		struct buf t = BUF_INIT;
@@ -662,24 +665,34 @@ commit(struct bqdir *b, struct err *e)
 }
 
 int
-bqdir_state(struct bqdir *b, const struct json *value, struct err *e)
+bqdir_bookmark(struct bqdir *b, const struct json *value, struct err *e)
 {
 	struct json *st;
-	int rc;
 
 	if (!value || value->type != JSON_OBJECT)
 		return err_set(e, EX_DATAERR, "STATE value is not an object");
 	if (json_get(value, "bookmarks") &&
 	    json_get(value, "bookmarks")->type != JSON_OBJECT)
 		return err_set(e, EX_DATAERR, "STATE bookmarks is not an object");
-	if ((rc = commit(b, e)) != 0)
-		return rc;
 	st = json_parse(&b->doc, buf_cstr(&b->state_text), b->state_text.len, e);
 	if (!st)
 		return EX_SOFTWARE;
 	state_merge(&b->doc, st, value);
 	buf_reset(&b->state_text);
 	json_write(&b->state_text, st);
+	b->state_dirty = 1;
+	return 0;
+}
+
+int
+bqdir_commit(struct bqdir *b, struct err *e)
+{
+	int rc;
+
+	if ((rc = commit(b, e)) != 0)
+		return rc;
+	if (!b->state_dirty)
+		return 0;
 	buf_addch(&b->state_text, '\n');
 	rc = replace_file(b, "state.json", b->state_text.data,
 		b->state_text.len, e);
@@ -688,7 +701,19 @@ bqdir_state(struct bqdir *b, const struct json *value, struct err *e)
 		return rc;
 	if (fsync(b->dirfd) != 0)
 		return sys_err(e, "fsync", b->dir);
+	b->state_dirty = 0;
+	buf_reset(&b->committed_state);
+	buf_add(&b->committed_state, buf_cstr(&b->state_text),
+		b->state_text.len);
 	return 0;
+}
+
+int
+bqdir_state(struct bqdir *b, const struct json *value, struct err *e)
+{
+	int rc = bqdir_bookmark(b, value, e);
+
+	return rc ? rc : bqdir_commit(b, e);
 }
 
 void
@@ -698,6 +723,12 @@ bqdir_rollback(struct bqdir *b)
 
 	if (!b)
 		return;
+	if (b->state_dirty) {
+		buf_reset(&b->state_text);
+		buf_add(&b->state_text, buf_cstr(&b->committed_state),
+			b->committed_state.len);
+		b->state_dirty = 0;
+	}
 	for (i = 0; i < b->nfiles; i++) {
 		struct bqfile *f = &b->files[i];
 
@@ -723,8 +754,8 @@ bqdir_close(struct bqdir *b, struct err *e)
 		return 0;
 	if (!e)
 		e = &dummy;
-	if (b->lockfd >= 0 && b->files)
-		rc = commit(b, e);
+	if (b->lockfd >= 0)
+		rc = bqdir_commit(b, e);
 	for (i = 0; i < b->nfiles; i++) {
 		struct bqfile *f = &b->files[i];
 
@@ -751,6 +782,7 @@ bqdir_close(struct bqdir *b, struct err *e)
 	buf_release(&b->line);
 	buf_release(&b->path);
 	buf_release(&b->state_text);
+	buf_release(&b->committed_state);
 	json_doc_release(&b->doc);
 	free(b->files);
 	free(b->cur);

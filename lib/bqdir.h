@@ -57,9 +57,13 @@ int bqdir_record(struct bqdir *b, const struct schema_table *t,
 /* Make everything so far durable, then merge value's bookmarks into
  * state.json.  EX_DATAERR when value is not a state object. */
 int bqdir_state(struct bqdir *b, const struct json *value, struct err *e);
-/* Forget the rows since the last STATE (the files are cut back). */
+/* The two halves of bqdir_state: take the bookmarks (in memory), and make
+ * the rows and bookmarks so far durable. */
+int bqdir_bookmark(struct bqdir *b, const struct json *value, struct err *e);
+int bqdir_commit(struct bqdir *b, struct err *e);
+/* Forget the rows and bookmarks since the last commit (files cut back). */
 void bqdir_rollback(struct bqdir *b);
-/* Commit what is left (without a new state), close and unlock; NULL ok. */
+/* Commit what is left, close and unlock; NULL ok. */
 int bqdir_close(struct bqdir *b, struct err *e);
 
 /* The MERGE statement of table t (appended to out); used for the files

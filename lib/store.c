@@ -51,6 +51,7 @@ struct store {
 	sqlite3 *db;
 	struct store_opts o;
 	int in_tx;
+	uint64_t pending;                       /* records in the open batch */
 	int readonly;
 	char now[32];                           /* ingested_at of this batch */
 	size_t now_n;
@@ -60,6 +61,7 @@ struct store {
 	struct value vals[MAX_COLS];
 	struct buf sql;
 	struct buf scratch;
+	struct buf te_in, te_out;               /* last time_extracted, converted */
 	sqlite3_stmt *sync_st, *gmail_st, *begin_st, *commit_st;
 };
 
@@ -230,6 +232,9 @@ store_open(struct store **out, const char *path,
 	int rc, flags;
 
 	*out = NULL;
+	/* No allocation statistics: they take a global mutex per malloc.
+	 * (Only possible before SQLite initializes; harmless after.) */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	s = xcalloc(1, sizeof(*s));
 	if (opts)
 		s->o = *opts;
@@ -264,8 +269,7 @@ store_open(struct store **out, const char *path,
 		 * needs, without an fsync per batch. */
 		if ((rc = exec(s, "PRAGMA journal_mode=WAL;"
 		    "PRAGMA synchronous=NORMAL;"
-		    "PRAGMA cache_size=-65536;"
-		    "PRAGMA temp_store=MEMORY", e)) != 0) {
+		    "PRAGMA cache_size=-65536", e)) != 0) {
 			err_prefix(e, "%s", path);
 			goto fail;
 		}
@@ -346,6 +350,7 @@ store_commit(struct store *s, struct err *e)
 		return e->code;
 	}
 	s->in_tx = 0;
+	s->pending = 0;
 	s->stats.commits++;
 	return 0;
 }
@@ -357,6 +362,7 @@ store_rollback(struct store *s)
 		return;
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = 0;
+	s->pending = 0;
 }
 
 enum colfmt {
@@ -532,11 +538,30 @@ store_record(struct store *s, const struct schema_table *t,
 	is_delete = ts->deleted >= 0 && vals[ts->deleted].kind != V_NULL;
 	if (ts->extracted >= 0 && !(mask & ((uint64_t)1 << ts->extracted)) &&
 	    time_extracted && time_extracted->type != JSON_NULL) {
-		rc = value_convert(&s->colbuf[ts->extracted], &t->cols[ts->extracted],
-			time_extracted, &vals[ts->extracted], e);
-		if (rc != 0) {
-			err_prefix(e, "time_extracted");
-			return rc;
+		struct value *x = &vals[ts->extracted];
+
+		/* A pull stamps a whole page alike: convert it once. */
+		if (json_is_str(time_extracted) && s->te_out.len &&
+		    time_extracted->n == s->te_in.len &&
+		    memcmp(time_extracted->s, s->te_in.data, s->te_in.len) == 0) {
+			x->kind = V_TEXT;
+			x->p = s->te_out.data;
+			x->n = s->te_out.len;
+		} else {
+			rc = value_convert(&s->colbuf[ts->extracted],
+				&t->cols[ts->extracted], time_extracted, x, e);
+			if (rc != 0) {
+				err_prefix(e, "time_extracted");
+				return rc;
+			}
+			buf_reset(&s->te_in);
+			buf_reset(&s->te_out);
+			if (json_is_str(time_extracted) && x->kind == V_TEXT) {
+				buf_add(&s->te_in, time_extracted->s,
+					time_extracted->n);
+				buf_add(&s->te_out, x->p, x->n);
+				x->p = s->te_out.data;
+			}
 		}
 		mask |= (uint64_t)1 << ts->extracted;
 	}
@@ -588,6 +613,7 @@ store_record(struct store *s, const struct schema_table *t,
 		return rc == EX_DATAERR ? EX_SOFTWARE : rc;
 	}
 	ts->written = 1;
+	s->pending++;
 	if (is_delete)
 		s->stats.deleted++;
 	else
@@ -652,7 +678,7 @@ write_gmail_state(struct store *s, const char *mailbox, size_t mn,
 }
 
 int
-store_state(struct store *s, const struct json *value, struct err *e)
+store_bookmark(struct store *s, const struct json *value, struct err *e)
 {
 	const struct json *bms, *m;
 	static const char gm[] = "gmail_messages:";
@@ -694,10 +720,22 @@ store_state(struct store *s, const struct json *value, struct err *e)
 		    m->key_n - (sizeof(gm) - 1), m, e)) != 0)
 			return rc;
 	}
-	if ((rc = store_commit(s, e)) != 0)
-		return rc;
 	s->stats.states++;
 	return 0;
+}
+
+int
+store_state(struct store *s, const struct json *value, struct err *e)
+{
+	int rc = store_bookmark(s, value, e);
+
+	return rc ? rc : store_commit(s, e);
+}
+
+uint64_t
+store_pending(const struct store *s)
+{
+	return s->in_tx ? s->pending : 0;
 }
 
 static int
@@ -753,6 +791,8 @@ store_close(struct store *s, struct err *e)
 		buf_release(&s->colbuf[i]);
 	buf_release(&s->sql);
 	buf_release(&s->scratch);
+	buf_release(&s->te_in);
+	buf_release(&s->te_out);
 	free(s);
 	err_release(&dummy);
 	return rc;

@@ -101,6 +101,15 @@ int store_record(struct store *s, const struct schema_table *t,
  */
 int store_state(struct store *s, const struct json *value, struct err *e);
 
+/*
+ * The same without the commit: the bookmarks join the open batch, and
+ * become durable with it at the next store_commit().  load uses it to commit
+ * several STATEs at once when they come fast (it echoes them after).
+ */
+int store_bookmark(struct store *s, const struct json *value, struct err *e);
+/* Records written in the open batch (0 when none is open). */
+uint64_t store_pending(const struct store *s);
+
 /* Commit the open batch, if any. */
 int store_commit(struct store *s, struct err *e);
 /* Forget everything since the last commit. */

@@ -72,6 +72,91 @@ bad_type(struct err *e, const struct schema_column *c, const struct json *v,
 		want, kind_name(v->type));
 }
 
+/* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
+static void
+civil(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+	int64_t era, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	yoe = z - era * 146097;
+	yoe = (yoe - yoe / 1460 + yoe / 36524 - yoe / 146096) / 365;
+	doy = z - era * 146097 - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static char *
+digits(char *p, unsigned v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
+/* ts_format / ts_format_date without printf: load formats two or three
+ * timestamps per row. */
+static void
+format_ts(struct buf *out, int64_t ms, int date)
+{
+	char t[32], *p = t;
+	int64_t days = ms / 86400000, r = ms % 86400000;
+	int y;
+	unsigned m, d;
+
+	if (r < 0) {
+		r += 86400000;
+		days--;
+	}
+	civil(days, &y, &m, &d);
+	if (y < 1 || y > 9999) {
+		if (date)
+			ts_format_date(out, ms);
+		else
+			ts_format(out, ms);
+		return;
+	}
+	p = digits(p, (unsigned)y, 4);
+	*p++ = '-';
+	p = digits(p, m, 2);
+	*p++ = '-';
+	p = digits(p, d, 2);
+	if (!date) {
+		*p++ = 'T';
+		p = digits(p, (unsigned)(r / 3600000), 2);
+		*p++ = ':';
+		p = digits(p, (unsigned)(r / 60000 % 60), 2);
+		*p++ = ':';
+		p = digits(p, (unsigned)(r / 1000 % 60), 2);
+		*p++ = '.';
+		p = digits(p, (unsigned)(r % 1000), 3);
+		*p++ = 'Z';
+	}
+	buf_add(out, t, (size_t)(p - t));
+}
+
+/* Already "YYYY-MM-DDTHH:MM:SS.sssZ" (then it only needs checking)? */
+static int
+canonical_ts(const char *s, size_t n)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+	size_t i;
+
+	if (n != sizeof(pat) - 1)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
+			return 0;
+	return 1;
+}
+
 static int
 conv_ts(struct buf *out, const struct schema_column *c, const struct json *v,
 	struct value *res, struct err *e, int date)
@@ -87,14 +172,18 @@ conv_ts(struct buf *out, const struct schema_column *c, const struct json *v,
 		if (ts_parse_flags(v->s, v->n, fl, &ms) != 0)
 			return err_set(e, EX_DATAERR, "column %s: bad %s \"%.40s\"",
 				c->name, date ? "date" : "timestamp", v->s);
+		if (!date && canonical_ts(v->s, v->n)) {
+			/* A valid date and time, already in the stored form. */
+			res->kind = V_TEXT;
+			res->p = v->s;
+			res->n = v->n;
+			return 0;
+		}
 	} else {
 		return bad_type(e, c, v, date ? "a date" : "a timestamp");
 	}
 	buf_reset(out);
-	if (date)
-		ts_format_date(out, ms);
-	else
-		ts_format(out, ms);
+	format_ts(out, ms, date);
 	if (buf_failed(out))
 		return err_set(e, EX_SOFTWARE, "out of memory");
 	res->kind = V_TEXT;

@@ -4,9 +4,11 @@
  * for --bq-dir); this is options and the per-message dispatch.
  */
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bqdir.h"
 #include "config.h"
@@ -48,11 +50,90 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/*
+ * STATEs that come fast (a backfill from a file, a pull's page after page)
+ * share one commit: committing is what costs (every index page a batch
+ * touched is written again), so a commit per 1,000 rows would be slow.  A
+ * STATE is committed (and echoed) at once when the input has nothing more
+ * to read just now, when a second has passed or enough rows wait; under
+ * --strict, always at once.  Exactly once is kept: a STATE's bookmark is
+ * in the same transaction as the rows before it, and it is echoed only
+ * after that transaction committed.
+ */
+#define COMMIT_ROWS 100000
+#define COMMIT_MS 1000
+#define COMMIT_STATE_BYTES ((size_t)4 << 20)
+
 struct ctx {
 	struct store *db;
 	struct bqdir *bq;
 	const struct schema_table *last;        /* table of the last RECORD */
+	int strict;
+	struct buf states;      /* STATE lines waiting for their commit */
+	size_t nstates;
+	uint64_t rows;          /* records since the last commit */
+	int64_t last_commit;    /* ms, monotonic */
+	unsigned long bad;      /* bad lines so far */
 };
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void
+on_bad(void *arg, const char *file, unsigned long line, const char *why)
+{
+	struct ctx *c = arg;
+
+	c->bad++;
+	diag_input(file, line, "%s", why);
+}
+
+/* Would reading the rest of this input wait (a pipe with nothing in it)? */
+static int
+input_idle(const struct stream_line *l)
+{
+	struct pollfd p = { 0, POLLIN, 0 };
+
+	if (strcmp(l->file, "<stdin>") != 0)
+		return 0;
+	return poll(&p, 1, 0) == 0;
+}
+
+static int
+commit(struct ctx *c, struct err *e)
+{
+	int rc = 0;
+
+	if (c->db)
+		rc = store_commit(c->db, e);
+	if (rc == 0 && c->bq)
+		rc = bqdir_commit(c->bq, e);
+	c->rows = 0;
+	c->last_commit = mono_ms();
+	return rc;
+}
+
+/* Echo the STATE lines the last commit made durable. */
+static int
+echo_states(struct ctx *c, struct stream *st)
+{
+	const char *p = c->states.data, *end = p + c->states.len, *nl;
+	int rc = 0;
+
+	for (; p && p < end && !rc; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		rc = stream_emit(st, p, (size_t)(nl - p));
+	}
+	buf_reset(&c->states);
+	c->nstates = 0;
+	return rc;
+}
 
 static const struct schema_table *
 table_of(struct ctx *c, const struct singer_msg *m)
@@ -95,6 +176,7 @@ on_line(void *arg, struct stream_line *l)
 				l->msg.stream);
 			return STREAM_BAD;
 		}
+		c->rows++;
 		if (c->db)
 			rc = store_record(c->db, t, l->msg.record,
 				l->msg.time_extracted, &e);
@@ -111,19 +193,57 @@ on_line(void *arg, struct stream_line *l)
 		}
 		return STREAM_DROP;
 	case SINGER_STATE:
-		/* Commit first: the STATE line goes out only once the rows
-		 * before it and its bookmark are stored. */
+		/* The STATE line goes out only once the rows before it and
+		 * its bookmark are committed. */
 		if (c->db)
-			rc = store_state(c->db, l->msg.value, &e);
+			rc = store_bookmark(c->db, l->msg.value, &e);
 		if (rc == 0 && c->bq)
-			rc = bqdir_state(c->bq, l->msg.value, &e);
-		return verdict(l, rc, &e, STREAM_PASS);
+			rc = bqdir_bookmark(c->bq, l->msg.value, &e);
+		if (rc != 0)
+			return verdict(l, rc, &e, STREAM_DROP);
+		if (!c->strict && c->rows < COMMIT_ROWS &&
+		    c->states.len < COMMIT_STATE_BYTES &&
+		    mono_ms() - c->last_commit < COMMIT_MS && !input_idle(l)) {
+			buf_add(&c->states, l->text, l->len);
+			buf_addch(&c->states, '\n');
+			c->nstates++;
+			return STREAM_DROP;
+		}
+		if ((rc = commit(c, &e)) != 0 ||
+		    (rc = echo_states(c, l->st)) != 0)
+			return verdict(l, rc ? rc : EX_IOERR, &e, STREAM_DROP);
+		return STREAM_PASS;
 	case SINGER_ACTIVATE_VERSION:
 		return STREAM_DROP;
 	default:
 		buf_addstr(l->why, "not a Singer message (no \"type\")");
 		return STREAM_BAD;
 	}
+}
+
+/* At the end: commit what is left (nothing after the last STATE under
+ * --strict when a line was bad) and echo the STATEs it covers. */
+static int
+on_end(void *arg, struct stream *st)
+{
+	struct ctx *c = arg;
+	struct err e = ERR_INIT;
+	int rc;
+
+	if (c->strict && c->bad) {
+		if (c->db)
+			store_rollback(c->db);
+		if (c->bq)
+			bqdir_rollback(c->bq);
+		buf_reset(&c->states);
+		return 0;
+	}
+	if ((rc = commit(c, &e)) != 0) {
+		diag_error("%s", e.msg);
+		err_release(&e);
+		return rc;
+	}
+	return echo_states(c, st);
 }
 
 static int
@@ -213,16 +333,20 @@ main(int argc, char **argv)
 	}
 	so.files = (const char *const *)argv + optind;
 	so.nfiles = (size_t)(argc - optind);
+	so.on_end = on_end;
+	so.on_bad = on_bad;
+	c.strict = so.strict;
+	c.last_commit = mono_ms();
 	rc = stream_run(&so, on_line, &c);
-	/* --strict: nothing after the last STATE.  Otherwise the good rows
-	 * after it are kept: rows ahead of the bookmark are harmless, a
-	 * re-run upserts them again. */
-	if (rc != 0 && (so.strict || rc != EX_DATAERR)) {
+	/* After a fatal error on_end did not run: keep what the last commit
+	 * stored, nothing more (the STATEs since were not echoed). */
+	if (rc != 0 && rc != EX_DATAERR && rc != EX_NOINPUT) {
 		if (c.db)
 			store_rollback(c.db);
 		if (c.bq)
 			bqdir_rollback(c.bq);
 	}
+	buf_release(&c.states);
 	rc2 = store_close(c.db, &e);
 	if (rc2 == 0)
 		rc2 = bqdir_close(c.bq, &e);

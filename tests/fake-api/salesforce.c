@@ -100,8 +100,11 @@ int
 sf_field_hidden(const struct sf_obj *o, const struct sf_field *f,
     int for_query)
 {
-	return in_list(hidden_query, o->name, f->name) ||
-	    (!for_query && in_list(hidden_describe, o->name, f->name));
+	/* /fls?hide=F hides F from queries only (describe still lists it:
+	 * INVALID_FIELD); &describe=1 and --sf-hidden hide it from both */
+	if (for_query)
+		return in_list(hidden_query, o->name, f->name);
+	return in_list(hidden_describe, o->name, f->name);
 }
 
 static void
