@@ -34,6 +34,7 @@ struct sf_col {
 	enum sf_conv conv;
 	const char *field2;     /* used when field is null or missing */
 	enum sf_conv conv2;
+	int custom;             /* a custom field many orgs lack: no warning */
 };
 
 struct sf_object {
@@ -86,6 +87,9 @@ static const struct sf_col lead_cols[] = {
 	{ "lead_source", "LeadSource", CV_STR, 0, 0 },
 	{ "status", "Status", CV_STR, 0, 0 },
 	{ "owner_id", "OwnerId", CV_STR, 0, 0 },
+	/* set by sf-push on the leads it creates */
+	{ "created_by_system", "Created_By_System__c", CV_BOOL, 0, 0, 1 },
+	{ "source_message_id", "Source_Message_Id__c", CV_STR, 0, 0, 1 },
 	{ "created_date", "CreatedDate", CV_TS, 0, 0 },
 	{ "mobile_phone", "MobilePhone", CV_STR, 0, 0 },
 	{ "is_converted", "IsConverted", CV_BOOL, 0, 0 },
@@ -905,7 +909,8 @@ build_selects(struct pull *p, int warn_missing)
 		p->colsel[i] = sel_add(p, col->field);
 		if (col->field2)
 			p->colsel2[i] = sel_add(p, col->field2);
-		if (warn_missing && p->colsel[i] < 0 && (!col->field2 || p->colsel2[i] < 0))
+		if (warn_missing && !col->custom && p->colsel[i] < 0 &&
+		    (!col->field2 || p->colsel2[i] < 0))
 			warnf(p, "%s.%s is not visible in this org: %s.%s left out",
 			    p->ob->name, col->field, p->ob->stream, col->column);
 	}
