@@ -1,0 +1,286 @@
+#include "mapper.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+/* The columns of one table a mapper acts on. */
+struct flagged {
+	const struct schema_table *t;
+	const struct schema_column **cols;
+	size_t n;
+};
+
+struct mapper_state {
+	const struct mapper_opts *o;
+	struct flagged *tables;
+	size_t ntables;
+	struct json **fieldvals;
+};
+
+static struct json *
+path_get(const struct json *obj, const char *path, struct json **parent)
+{
+	const char *seg = path;
+	struct json *cur = (struct json *)obj;
+
+	*parent = NULL;
+	for (;;) {
+		const char *dot = strchr(seg, '.');
+		size_t n = dot ? (size_t)(dot - seg) : strlen(seg);
+		struct json *next = json_get_n(cur, seg, n);
+
+		if (next == NULL)
+			return NULL;
+		if (dot == NULL) {
+			*parent = cur;
+			return next;
+		}
+		cur = next;
+		seg = dot + 1;
+	}
+}
+
+struct json *
+mapper_path_get(const struct json *obj, const char *path)
+{
+	struct json *parent;
+
+	return path_get(obj, path, &parent);
+}
+
+static void
+splice(struct json *parent, struct json *old, struct json *repl)
+{
+	struct json *p, *prev = NULL;
+
+	for (p = parent->child; p; prev = p, p = p->next) {
+		if (p != old)
+			continue;
+		repl->key = old->key;
+		repl->key_n = old->key_n;
+		repl->next = old->next;
+		if (prev)
+			prev->next = repl;
+		else
+			parent->child = repl;
+		old->next = NULL;
+		return;
+	}
+}
+
+/* One value; *node is updated to the node in place afterwards. */
+static enum mapper_verdict
+one_value(struct mapper_state *ms, struct stream_line *l, struct json *parent,
+    struct json **node, const char *field, const struct schema_table *t,
+    const struct schema_column *col, int *changed)
+{
+	struct json *cur = *node;
+	struct mapper_value v;
+	enum mapper_verdict r;
+
+	v.doc = l->doc;
+	v.slot = &cur;
+	v.field = field;
+	v.flags = col ? col->flags : 0;
+	v.table = t;
+	v.col = col;
+	v.parent = parent;
+	v.line = l;
+	v.why = l->why;
+	v.e = l->e;
+	r = ms->o->value_fn(ms->o->ctx, &v);
+	if (r == MAPPER_BAD || r == MAPPER_FATAL)
+		return r;
+	if (cur == NULL)
+		cur = json_new_null(l->doc);
+	if (cur != *node) {
+		splice(parent, *node, cur);
+		*node = cur;
+		*changed = 1;
+	}
+	if (r == MAPPER_CHANGED)
+		*changed = 1;
+	return MAPPER_KEEP;
+}
+
+static enum mapper_verdict
+value(struct mapper_state *ms, struct stream_line *l, struct json *parent,
+    struct json **node, const char *field, const struct schema_table *t,
+    const struct schema_column *col, int *changed)
+{
+	struct json *el, *next;
+	enum mapper_verdict r;
+
+	if (!ms->o->each_element || (*node)->type != JSON_ARRAY)
+		return one_value(ms, l, parent, node, field, t, col, changed);
+	for (el = (*node)->child; el; el = next) {
+		next = el->next;
+		r = one_value(ms, l, *node, &el, field, t, col, changed);
+		if (r != MAPPER_KEEP)
+			return r;
+	}
+	return MAPPER_KEEP;
+}
+
+static const struct flagged *
+flagged_for(const struct mapper_state *ms, const struct schema_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < ms->ntables; i++)
+		if (ms->tables[i].t == t)
+			return &ms->tables[i];
+	return NULL;
+}
+
+static const struct schema_column *
+flagged_col(const struct flagged *f, const struct json *m)
+{
+	size_t i;
+
+	if (f == NULL)
+		return NULL;
+	for (i = 0; i < f->n; i++) {
+		const char *name = f->cols[i]->name;
+
+		if (m->key && strlen(name) == m->key_n &&
+		    memcmp(name, m->key, m->key_n) == 0)
+			return f->cols[i];
+	}
+	return NULL;
+}
+
+static enum stream_verdict
+to_stream(enum mapper_verdict r)
+{
+	return r == MAPPER_BAD ? STREAM_BAD : STREAM_FATAL;
+}
+
+static enum stream_verdict
+on_line(void *ctx, struct stream_line *l)
+{
+	struct mapper_state *ms = ctx;
+	const struct mapper_opts *o = ms->o;
+	const struct schema_table *t = NULL;
+	const struct flagged *f = NULL;
+	struct json *obj, *m, *next;
+	enum mapper_verdict r;
+	int changed = 0;
+	size_t i;
+
+	if (l->msg.type == SINGER_RECORD) {
+		t = schema_table_findn(l->msg.stream, l->msg.stream_n);
+		if (t == NULL)
+			return STREAM_PASS;
+		obj = l->msg.record;
+		f = flagged_for(ms, t);
+		if (o->value_fn && f && f->n) {
+			for (m = obj->child; m; m = next) {
+				const struct schema_column *col;
+
+				next = m->next;
+				col = flagged_col(f, m);
+				if (col == NULL)
+					continue;
+				r = value(ms, l, obj, &m, col->name, t, col,
+				    &changed);
+				if (r != MAPPER_KEEP)
+					return to_stream(r);
+			}
+		}
+	} else if (l->msg.type == SINGER_PLAIN && o->nfields) {
+		obj = l->root;
+	} else {
+		return STREAM_PASS;
+	}
+	for (i = 0; i < o->nfields; i++) {
+		struct json *parent, *node = path_get(obj, o->fields[i], &parent);
+
+		ms->fieldvals[i] = node;
+		if (node == NULL || o->value_fn == NULL)
+			continue;
+		/* a flagged column named with -f too is done once */
+		if (parent == obj && flagged_col(f, node))
+			continue;
+		r = value(ms, l, parent, &node, o->fields[i], t, NULL, &changed);
+		if (r != MAPPER_KEEP)
+			return to_stream(r);
+		ms->fieldvals[i] = node;
+	}
+	if (o->record_fn) {
+		struct mapper_record rec;
+
+		rec.doc = l->doc;
+		rec.obj = obj;
+		rec.table = t;
+		rec.stream = t ? l->msg.stream : NULL;
+		rec.fields = ms->fieldvals;
+		rec.field_names = o->fields;
+		rec.nfields = o->nfields;
+		rec.changed = changed;
+		rec.line = l;
+		rec.why = l->why;
+		rec.e = l->e;
+		r = o->record_fn(o->ctx, &rec);
+		if (r == MAPPER_BAD || r == MAPPER_FATAL)
+			return to_stream(r);
+		if (r == MAPPER_CHANGED)
+			changed = 1;
+	}
+	return changed ? STREAM_CHANGED : STREAM_PASS;
+}
+
+/* The stream hooks get the tool's ctx, not the mapper's state. */
+static int
+end_hook(void *ctx, struct stream *st)
+{
+	const struct mapper_state *ms = ctx;
+
+	return ms->o->stream.on_end(ms->o->ctx, st);
+}
+
+static void
+bad_hook(void *ctx, const char *file, unsigned long line, const char *why)
+{
+	const struct mapper_state *ms = ctx;
+
+	ms->o->stream.on_bad(ms->o->ctx, file, line, why);
+}
+
+int
+mapper_run(const struct mapper_opts *o)
+{
+	struct mapper_state ms;
+	struct stream_opts so = o->stream;
+	size_t i, j;
+	int rc;
+
+	memset(&ms, 0, sizeof(ms));
+	ms.o = o;
+	ms.ntables = schema_table_count();
+	ms.tables = xcalloc(ms.ntables ? ms.ntables : 1, sizeof(*ms.tables));
+	for (i = 0; i < ms.ntables; i++) {
+		const struct schema_table *t = schema_table_at(i);
+		struct flagged *fl = &ms.tables[i];
+
+		fl->t = t;
+		fl->cols = xcalloc(t->ncols ? t->ncols : 1, sizeof(*fl->cols));
+		for (j = 0; j < t->ncols; j++)
+			if (t->cols[j].flags & o->col_flags)
+				fl->cols[fl->n++] = &t->cols[j];
+	}
+	ms.fieldvals = xcalloc(o->nfields ? o->nfields : 1,
+	    sizeof(*ms.fieldvals));
+	if (so.on_end)
+		so.on_end = end_hook;
+	if (so.on_bad)
+		so.on_bad = bad_hook;
+	rc = stream_run(&so, on_line, &ms);
+	for (i = 0; i < ms.ntables; i++)
+		free(ms.tables[i].cols);
+	free(ms.tables);
+	free(ms.fieldvals);
+	return rc;
+}
