@@ -202,7 +202,7 @@ make_transcript(struct fake_rng *g, const char *call_id, int64_t connected,
 	};
 	static const char *const moments[] = { "price_inquiry",
 		"competitor_mention", "next_steps", "decision_maker" };
-	cJSON *t = cJSON_CreateObject(), *lines;
+	cJSON *t = cJSON_CreateObject(), *lines, *ls[10];
 	int n = 4 + (int)fake_rng_below(g, 6), i;
 
 	cJSON_AddStringToObject(t, "call_id", call_id);
@@ -239,13 +239,20 @@ make_transcript(struct fake_rng *g, const char *call_id, int64_t connected,
 			buf_addstr(&b, ext_lines[(i / 2) % 4]);
 		cJSON_AddStringToObject(l, "content", buf_cstr(&b));
 		buf_release(&b);
-		/* not in time order: Dialpad's own example is not */
-		if (i > 0 && fake_rng_chance(g, 0.3))
-			cJSON_InsertItemInArray(lines, (int)fake_rng_below(g,
-			    (uint64_t)i), l);
-		else
-			cJSON_AddItemToArray(lines, l);
+		ls[i] = l;
 	}
+	/* not in time order: Dialpad's own example is not.  (Swaps, not
+	 * cJSON_InsertItemInArray, which breaks the list in cJSON 1.7.15.) */
+	for (i = 1; i < n; i++) {
+		if (fake_rng_chance(g, 0.3)) {
+			int j = (int)fake_rng_below(g, (uint64_t)i);
+			cJSON *x = ls[i];
+			ls[i] = ls[j];
+			ls[j] = x;
+		}
+	}
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(lines, ls[i]);
 	return t;
 }
 

@@ -86,4 +86,7 @@ n=$(curl -s -H "$H" "$U/call?started_after=$((now - 3600000))" | count '"call_id
 # --- ids as bare numbers on request
 start --seed 6 --modules dialpad --dp-ids-as-numbers 1
 curl -s -H "$H" "$FAKE_URL/api/v2/call" | grep -q '"call_id":[0-9]' || fail "numbers switch"
+# stopping checks the server exited clean (sanitizers)
+for p in $pids; do fake-api-stop "$p"; done
+pids=
 echo ok

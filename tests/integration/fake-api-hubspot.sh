@@ -96,4 +96,7 @@ if ! { [ "$code" = 429 ] && grep -q '"policyName":"TEN_SECONDLY_ROLLING"' "$TMPD
 start --seed 8 --modules hubspot --hs-scopes crm.objects.contacts.read
 code=$(curl -s -o "$TMPDIR/o" -w '%{http_code}' -H "$H" "$FAKE_URL/automation/v4/sequences?userId=70112233")
 if ! { [ "$code" = 403 ] && grep -q MISSING_SCOPES "$TMPDIR/o"; }; then fail "scopes: $code"; fi
+# stopping checks the server exited clean (sanitizers)
+for p in $pids; do fake-api-stop "$p"; done
+pids=
 echo ok

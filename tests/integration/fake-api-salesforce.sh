@@ -215,4 +215,7 @@ b=$FAKE_URL
 curl -sf "$a/_admin/truth?module=salesforce" | cksum >"$TMPDIR/ta"
 curl -sf "$b/_admin/truth?module=salesforce" | cksum >"$TMPDIR/tb"
 cmp -s "$TMPDIR/ta" "$TMPDIR/tb" || fail "same seed, different org"
+# stopping checks the server exited clean (sanitizers)
+for p in $pids; do fake-api-stop "$p"; done
+pids=
 echo ok
