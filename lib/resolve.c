@@ -324,6 +324,8 @@ resolve_index_new(void)
 	map_init(&ix->internal);
 	memcpy(ix->region, "US", 3);
 	ix->scratch = xcalloc(1, sizeof(*ix->scratch));
+	/* the newest of the distribution's list and libpsl's built-in one */
+	ix->psl = psl_latest(NULL);
 	return ix;
 }
 
@@ -426,6 +428,14 @@ resolve_index_add_lead(struct resolve_index *ix, const struct resolve_lead *l)
 	return 0;
 }
 
+static int
+public_suffix(const struct resolve_index *ix, const char *domain)
+{
+	const psl_ctx_t *psl = ix->psl != NULL ? ix->psl : psl_builtin();
+
+	return psl == NULL || psl_is_public_suffix(psl, domain);
+}
+
 int
 resolve_index_add_account(struct resolve_index *ix,
 	const struct resolve_account *a)
@@ -440,12 +450,15 @@ resolve_index_add_account(struct resolve_index *ix,
 	rec.modified = stamp(a->modified);
 	ref = REF(REF_ACCOUNT, ix->accounts.n);
 	VEC_PUSH(ix->accounts, rec);
+	/* a public suffix ("co.uk", "github.io") names no company */
 	if (nz(a->website) &&
-	    resolve_website_domain(a->website, strlen(a->website), &k) == 0)
+	    resolve_website_domain(a->website, strlen(a->website), &k) == 0 &&
+	    !public_suffix(ix, k.data))
 		map_add(&ix->domain, &ix->strings, k.data, k.len, ref);
 	if (nz(a->domain) &&
 	    resolve_website_domain(a->domain, strlen(a->domain), &k2) == 0 &&
-	    (k.len != k2.len || memcmp(k.data, k2.data, k.len) != 0))
+	    (k.len != k2.len || memcmp(k.data, k2.data, k.len) != 0) &&
+	    !public_suffix(ix, k2.data))
 		map_add(&ix->domain, &ix->strings, k2.data, k2.len, ref);
 	add_phone(ix, &k, a->phone, ref);
 	buf_release(&k);
@@ -517,10 +530,6 @@ resolve_index_finish(struct resolve_index *ix)
 {
 	if (ix->finished)
 		return;
-	/* the newest of the distribution's list and libpsl's built-in one */
-	ix->psl = psl_latest(NULL);
-	if (ix->psl == NULL)
-		ix->psl = (psl_ctx_t *)psl_builtin();
 	ix->finished = 1;
 }
 
@@ -950,7 +959,7 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 	struct pick p;
 	struct cand c;
 	uint32_t head, e;
-	const char *domain, *reg, *d;
+	const char *domain, *d;
 	int rc = 0;
 
 	memset(m, 0, sizeof(*m));
@@ -993,15 +1002,17 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 			goto out;
 		}
 	}
-	/* the domain rule */
-	if (m->is_internal || ix->domain.used == 0 || ix->psl == NULL)
-		goto out;
-	reg = psl_registrable_domain(ix->psl, domain);
-	if (reg == NULL)
+	/*
+	 * The domain rule.  Every level of the domain is looked up, most
+	 * specific first: no public suffix is in the table (add_account keeps
+	 * them out), so the walk never goes above the registrable domain
+	 * without asking the Public Suffix List on every lookup.
+	 */
+	if (m->is_internal || ix->domain.used == 0)
 		goto out;
 	if (freemail_covers(ix->freemail, domain))
 		goto out;
-	for (d = domain;; d = strchr(d, '.') + 1) {
+	for (d = domain; d != NULL; d = strchr(d, '.'), d = d ? d + 1 : NULL) {
 		head = map_get(&ix->domain, d, strlen(d));
 		if (head != NO_ENTRY) {
 			pick_init(&p);
@@ -1014,8 +1025,6 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 			rc = match_fill(m, &p, "fuzzy");
 			break;
 		}
-		if (d == reg)
-			break;
 	}
 out:
 	if (!rc)
