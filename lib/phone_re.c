@@ -29,6 +29,8 @@ struct cls {
 	uint32_t *lo, *hi;
 	size_t n, cap;
 	unsigned char neg, digit, nondigit, word, nonword;
+	uint32_t ascii[4];      /* the answer for c < 128 (case folding and
+	                           negation included), computed once */
 };
 
 struct phone_re {
@@ -38,6 +40,11 @@ struct phone_re {
 	size_t ncls, capcls;
 	int ngroups;
 	int icase;
+	/* Where a match can start (search skips the other positions):
+	 * first[] for c < 128, first_high for every c >= 128; anywhere when
+	 * first_any (the pattern can match the empty string). */
+	uint32_t first[4];
+	int first_high, first_any;
 };
 
 /* ---- Unicode helpers ---- */
@@ -542,6 +549,8 @@ parse_alt(struct parser *ps)
 
 /* ---- compiling ---- */
 
+static int cls_match(const struct phone_re *re, const struct cls *k, uint32_t c);
+
 static int
 nullable(const struct node *nd)
 {
@@ -691,6 +700,67 @@ gen(struct phone_re *re, const struct node *nd)
 	return -1;
 }
 
+/*
+ * The characters a match can start with: walk the empty moves (SPLIT, JMP,
+ * SAVE) from the start and collect what the reachable CHAR, CLASS and ANY
+ * instructions take.  Reaching MATCH, BOL or EOL on empty moves means no
+ * filter.
+ */
+static void
+first_set(struct phone_re *re)
+{
+	unsigned char *seen = xcalloc(re->nprog, 1);
+	int *stack = xmalloc(re->nprog * sizeof(*stack));
+	size_t sp = 0;
+
+	stack[sp++] = 0;
+	while (sp > 0 && !re->first_any) {
+		int pc = stack[--sp];
+		const struct inst *in = &re->prog[pc];
+		uint32_t c;
+
+		if (seen[pc])
+			continue;
+		seen[pc] = 1;
+		switch (in->op) {
+		case OP_SPLIT:
+			stack[sp++] = in->y;
+			stack[sp++] = in->x;
+			break;
+		case OP_JMP:
+			stack[sp++] = in->x;
+			break;
+		case OP_SAVE:
+			stack[sp++] = pc + 1;
+			break;
+		case OP_CHAR:
+			c = in->c;
+			if (c < 128) {
+				re->first[c >> 5] |= 1u << (c & 31);
+				if (re->icase && c >= 'a' && c <= 'z')
+					re->first[(c - 32) >> 5] |= 1u << ((c - 32) & 31);
+			}
+			if (c >= 128 || re->icase)
+				re->first_high = 1;     /* folds from non-ASCII too */
+			break;
+		case OP_CLASS: {
+			const struct cls *k = &re->cls[in->c];
+			int w;
+
+			for (w = 0; w < 4; w++)
+				re->first[w] |= k->ascii[w];
+			re->first_high = 1;
+			break;
+		}
+		default:        /* ANY, MATCH, BOL, EOL */
+			re->first_any = 1;
+			break;
+		}
+	}
+	free(stack);
+	free(seen);
+}
+
 struct phone_re *
 phone_re_compile(const char *pattern, int flags)
 {
@@ -722,6 +792,14 @@ phone_re_compile(const char *pattern, int flags)
 		phone_re_free(re);
 		return NULL;
 	}
+	for (i = 0; i < re->ncls; i++) {
+		uint32_t c;
+
+		for (c = 0; c < 128; c++)
+			if (cls_match(re, &re->cls[i], c))
+				re->cls[i].ascii[c >> 5] |= 1u << (c & 31);
+	}
+	first_set(re);
 	return re;
 }
 
@@ -815,12 +893,20 @@ bt(struct run *r, int pc, size_t sp)
 			sp++;
 			pc++;
 			break;
-		case OP_CLASS:
-			if (sp >= r->n || !cls_match(re, &re->cls[in->c], r->s[sp]))
+		case OP_CLASS: {
+			const struct cls *k = &re->cls[in->c];
+			uint32_t c;
+
+			if (sp >= r->n)
+				return 0;
+			c = r->s[sp];
+			if (c < 128 ? !(k->ascii[c >> 5] & (1u << (c & 31))) :
+				!cls_match(re, k, c))
 				return 0;
 			sp++;
 			pc++;
 			break;
+		}
 		case OP_BOL:
 			if (sp != 0)
 				return 0;
@@ -910,8 +996,19 @@ phone_re_search(const struct phone_re *re, const uint32_t *s, size_t n,
 	size_t start;
 	long steps = 0;     /* one budget for the whole search */
 
-	for (start = 0; start <= n && steps <= PHONE_RE_MAX_STEPS; start++)
+	for (start = 0; start <= n && steps <= PHONE_RE_MAX_STEPS; start++) {
+		if (!re->first_any) {
+			uint32_t c;
+
+			if (start == n)
+				break;
+			c = s[start];
+			if (c < 128 ? !(re->first[c >> 5] & (1u << (c & 31))) :
+				!re->first_high)
+				continue;
+		}
 		if (run_at(re, s, n, start, 0, caps, &steps))
 			return 1;
+	}
 	return 0;
 }

@@ -71,12 +71,13 @@ scalar(struct json_doc *doc, struct json *v, const struct phone_value_opts *o,
 	enum phone_status st;
 	const char *region = o->region;
 
-	if (v->type == JSON_NULL) {
-		return PHONE_VALUE_EMPTY;
-	}
+	if (v->type == JSON_NULL)
+		return PHONE_VALUE_SAME;
 	if (v->type != JSON_STRING && v->type != JSON_NUMBER)
 		return PHONE_VALUE_BAD_TYPE;
 	if (v->type == JSON_STRING && blank(v->s, v->n)) {
+		if (o->keep_invalid)
+			return PHONE_VALUE_SAME;
 		set_null(v);
 		counts->empty++;
 		return PHONE_VALUE_EMPTY;

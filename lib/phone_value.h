@@ -6,7 +6,9 @@
  *   string, valid number     -> the E.164 string           PHONE_VALUE_SET
  *   string, not valid        -> null, or kept as sent with keep_invalid;
  *                               status says why            PHONE_VALUE_REJECTED
- *   "", white space, null    -> null, quietly               PHONE_VALUE_EMPTY
+ *   "", white space          -> null, quietly (kept with keep_invalid)
+ *                                                          PHONE_VALUE_EMPTY
+ *   null                     -> null                        PHONE_VALUE_SAME
  *   number (4155550100)      -> read from its text, as a string
  *   array                    -> each element, in place (arrays of arrays
  *                               are not entered)           PHONE_VALUE_ARRAY
@@ -21,7 +23,7 @@
 enum phone_value_outcome {
 	PHONE_VALUE_SAME,       /* already what it should be: nothing changed */
 	PHONE_VALUE_SET,        /* replaced by its E.164 string */
-	PHONE_VALUE_EMPTY,      /* null, "" or white space: null, no warning */
+	PHONE_VALUE_EMPTY,      /* "" or white space: null, no warning */
 	PHONE_VALUE_REJECTED,   /* not a valid number: see status */
 	PHONE_VALUE_ARRAY,      /* an array: elements done one by one; see the counts */
 	PHONE_VALUE_BAD_TYPE    /* a boolean or an object: untouched */
@@ -29,7 +31,8 @@ enum phone_value_outcome {
 
 struct phone_value_opts {
 	const char *region;     /* default region, upper case; "ZZ" or NULL: none */
-	int keep_invalid;       /* keep a rejected value as sent instead of null */
+	int keep_invalid;       /* never null a value: keep a rejected or blank
+	                           one as sent */
 };
 
 /* Counts kept across calls (the end-of-run summary). */

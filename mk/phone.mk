@@ -15,3 +15,9 @@ phone-meta:
 	mv tests/phone/corpus.tsv.tmp tests/phone/corpus.tsv
 
 .PHONY: phone-meta
+
+# `make bench` times normalize-phone against the Python reference.
+bench: bench-phone
+bench-phone: all
+	B=$(B) sh bench/phone.sh
+.PHONY: bench-phone

@@ -298,7 +298,7 @@ START_TEST(phone_value_normalize_policy)
 		PHONE_VALUE_EMPTY);
 	ck_assert_str_eq(buf_cstr(&out), "{\"p\":null}");
 	ck_assert_int_eq(value_run("{\"p\":null}", 0, &out, &why, &c),
-		PHONE_VALUE_EMPTY);
+		PHONE_VALUE_SAME);
 	ck_assert_int_eq(value_run("{\"p\":4155550100}", 0, &out, &why, &c),
 		PHONE_VALUE_SET);
 	ck_assert_str_eq(buf_cstr(&out), "{\"p\":\"+14155550100\"}");

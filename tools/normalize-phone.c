@@ -1,0 +1,179 @@
+/*
+ * normalize-phone: every phone number of a salesintel stream in E.164.
+ * The parsing is lib/phone.c (libphonenumber's rules), the value policy
+ * lib/phone_value.c, the loop lib/mapper.c; see normalize-phone(1).
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "diag.h"
+#include "mapper.h"
+#include "phone.h"
+#include "phone_value.h"
+#include "schema.h"
+#include "banned.h"
+
+static const char usage[] =
+	"usage: normalize-phone [--region CC] [-f FIELD]... [--keep-invalid] [--strict]\n"
+	"                       [--max-line SIZE] [--log-format text|json] [-v] [-q]\n"
+	"                       [FILE...]\n";
+
+struct ctx {
+	struct phone_value_opts opts;
+	struct phone_value_counts counts;
+	struct buf why;
+};
+
+static enum mapper_verdict
+on_value(void *p, struct mapper_value *v)
+{
+	struct ctx *c = p;
+	enum phone_status st;
+	enum phone_value_outcome r;
+	struct phone_value_opts o;
+	int required;
+
+	buf_reset(&c->why);
+	/* a required column (a key) keeps a rejected value: null would make
+	 * the row unloadable */
+	required = v->col && (v->col->flags & COL_REQUIRED);
+	o = c->opts;
+	if (required)
+		o.keep_invalid = 1;
+	r = phone_value_normalize(v->doc, *v->slot, &o, &c->counts, &st,
+		&c->why);
+	switch (r) {
+	case PHONE_VALUE_SAME:
+		return MAPPER_KEEP;
+	case PHONE_VALUE_BAD_TYPE:
+		buf_printf(v->why, "%s: a phone number must be a string, not %s",
+			v->field, (*v->slot)->type == JSON_OBJECT ? "an object" :
+			(*v->slot)->type == JSON_ARRAY ? "an array" : "a boolean");
+		return MAPPER_BAD;
+	case PHONE_VALUE_REJECTED:
+		/* a warning (-q hides it), in the form of a bad-input line */
+		if (diag_enabled(DIAG_WARN))
+			diag_input(v->line->file, v->line->lineno, "%s: %s, %s",
+				v->field, buf_cstr(&c->why), o.keep_invalid ? (required ?
+				"kept as sent (required column)" : "kept as sent") :
+				"set to null");
+		return o.keep_invalid ? MAPPER_KEEP : MAPPER_CHANGED;
+	case PHONE_VALUE_EMPTY:
+	case PHONE_VALUE_SET:
+	case PHONE_VALUE_ARRAY:
+		break;
+	}
+	return MAPPER_CHANGED;
+}
+
+static int
+on_end(void *p, struct stream *st)
+{
+	struct ctx *c = p;
+
+	(void)st;
+	if (c->counts.rejected)
+		diag_warn("%lu %s", c->counts.rejected, c->counts.rejected == 1 ?
+			"value was not a valid phone number" :
+			"values were not valid phone numbers");
+	if (c->counts.extensions)
+		diag_info("%lu extension%s dropped (E.164 has none)",
+			c->counts.extensions, c->counts.extensions == 1 ? "" : "s");
+	return 0;
+}
+
+/* "gb" -> "GB" in out; 0 when it names a region (or "ZZ": none). */
+static int
+region_check(const char *s, char *out, size_t size)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < size; i++)
+		out[i] = (char)toupper((unsigned char)s[i]);
+	out[i] = '\0';
+	if (s[i])
+		return -1;
+	if (strcmp(out, "ZZ") == 0 || phone_country_code_for_region(out) != 0)
+		return 0;
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "region", required_argument, NULL, 'r' },
+		{ "field", required_argument, NULL, 'f' },
+		{ "keep-invalid", no_argument, NULL, 'k' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	static const struct cli_tool tool = { "normalize-phone", usage };
+	struct cli_common cc = CLI_COMMON_INIT;
+	struct mapper_opts mo;
+	struct ctx c;
+	const char **fields;
+	const char *region_flag = NULL, *region;
+	char region_buf[8];
+	size_t nfields = 0;
+	int opt, rc;
+
+	diag_init(argv[0]);
+	memset(&mo, 0, sizeof(mo));
+	memset(&c, 0, sizeof(c));
+	fields = xcalloc((size_t)argc + 1, sizeof(*fields));
+	while ((opt = getopt_long(argc, argv, "f:" CLI_COMMON_SHORTOPTS,
+			longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'r': region_flag = optarg; break;
+		case 'f': fields[nfields++] = optarg; break;
+		case 'k': c.opts.keep_invalid = 1; break;
+		case CLI_OPT_VERSION:
+			printf("normalize-phone (salesintel) %s, libphonenumber metadata %s\n",
+				SI_VERSION, phone_metadata_version());
+			free(fields);
+			return diag_close_stdout();
+		default:
+			if ((rc = cli_common(&cc, &tool, opt, optarg)) != CLI_CONTINUE) {
+				free(fields);
+				return rc;
+			}
+		}
+	}
+	region = config_get(region_flag, "SALESINTEL_PHONE_REGION", "US");
+	if (region_check(region, region_buf, sizeof(region_buf)) < 0) {
+		free(fields);
+		if (region_flag)
+			return cli_usage_error(&tool, "unknown region %s", region);
+		diag_error("unknown region %s (from SALESINTEL_PHONE_REGION)", region);
+		return EX_CONFIG;
+	}
+	c.opts.region = region_buf;
+	buf_init(&c.why, 0);
+	mo.stream.files = (const char *const *)(argv + optind);
+	mo.stream.nfiles = (size_t)(argc - optind);
+	mo.stream.strict = cc.strict;
+	mo.stream.max_line = cc.max_line;
+	mo.stream.on_end = on_end;
+	mo.fields = fields;
+	mo.nfields = nfields;
+	mo.col_flags = COL_PHONE;
+	mo.each_element = 1;
+	mo.value_fn = on_value;
+	mo.ctx = &c;
+	rc = mapper_run(&mo);
+	buf_release(&c.why);
+	free(fields);
+	{
+		int rc2 = diag_close_stdout();
+
+		if (rc == 0)
+			rc = rc2;
+	}
+	return rc;
+}
