@@ -1,4 +1,131 @@
 #!/bin/sh
-# The demo: placeholder while the suite is rebuilt.
+# make demo: the whole system on one machine.  Starts tests/fake-api with a
+# seeded dataset of realistic shape, runs pipelines/sync-all.sh into
+# demo/demo.db with the same kind of configuration a real install uses
+# (JWT bearer for Salesforce, a service-account key for Gmail, key files for
+# Dialpad and HubSpot), stops the fake, and prints a summary and the answers
+# of the saved questions in queries/.  A second run is incremental.
+#
+# Knobs (environment): DEMO_DIR (default demo), DEMO_MAILBOXES (3),
+# DEMO_MESSAGES per mailbox (2000), DEMO_ACCOUNTS (1000), DEMO_CONTACTS
+# (5000), DEMO_LEADS (2000), DEMO_CALLS (3000), DEMO_SEQUENCES (10),
+# DEMO_FAKE_ARGS (more fake-api options, e.g. --faults 500=0.02).
 set -eu
-echo "demo: tools built in ${B:-build}/bin"
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-build}
+case $B in /*) ;; *) B=$top/$B ;; esac
+PATH=$B/bin:$PATH
+export PATH
+demo=${DEMO_DIR:-$top/demo}
+mkdir -p "$demo"
+demo=$(cd "$demo" && pwd)
+umask 077
+
+for t in fake-api sf-pull gmail-pull dialpad-pull hubspot-pull normalize-email \
+    normalize-phone resolve load export notify; do
+	command -v "$t" >/dev/null || { echo "demo: $t is not built (make)" >&2; exit 70; }
+done
+command -v sqlite3 >/dev/null || { echo "demo: sqlite3 missing (build-aux/install-deps)" >&2; exit 69; }
+
+# The dataset's "today": fixed at the first run, so a second run sees the
+# same data and only pulls what changed.
+[ -s "$demo/epoch" ] || date -u +%Y-%m-%dT00:00:00Z >"$demo/epoch"
+epoch=$(cat "$demo/epoch")
+
+# Credentials, made once, private, like a real install's.
+[ -s "$demo/sf-jwt.key" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+	-out "$demo/sf-jwt.key" 2>/dev/null
+[ -s "$demo/gmail-sa.key" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+	-out "$demo/gmail-sa.key" 2>/dev/null
+printf 'demo-dialpad-key\n' >"$demo/dialpad.key"
+printf 'pat-na1-demo-hubspot-token\n' >"$demo/hubspot.token"
+chmod 600 "$demo"/*.key "$demo/hubspot.token"
+
+log=$demo/fake-api.stderr
+fake_dir=$(mktemp -d "${TMPDIR:-/tmp}/salesintel-demo.XXXXXX")
+# shellcheck disable=SC2086
+fake-api --port 0 --port-file "$fake_dir/port" --seed 2026 --epoch "$epoch" \
+	--gmail-mailboxes "${DEMO_MAILBOXES:-3}" --gmail-messages "${DEMO_MESSAGES:-2000}" \
+	--companies "${DEMO_ACCOUNTS:-1000}" --sf-contacts "${DEMO_CONTACTS:-5000}" \
+	--sf-leads "${DEMO_LEADS:-2000}" --dialpad-calls "${DEMO_CALLS:-3000}" \
+	--hubspot-sequences "${DEMO_SEQUENCES:-10}" ${DEMO_FAKE_ARGS:-} \
+	</dev/null >"$log" 2>&1 &
+fake_pid=$!
+trap 'kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null; rm -rf "$fake_dir"' EXIT
+i=0
+while [ ! -s "$fake_dir/port" ]; do
+	kill -0 "$fake_pid" 2>/dev/null || { echo "demo: fake-api did not start:" >&2; cat "$log" >&2; exit 69; }
+	i=$((i + 1))
+	[ $i -lt 1200 ] || { echo "demo: fake-api did not listen within 60 s" >&2; exit 69; }
+	sleep 0.05
+done
+url=http://127.0.0.1:$(cat "$fake_dir/port")
+mailboxes=$(curl -fsS "$url/_admin/gmail/mailboxes" | tr -d '[]"' | tr ',' ' ')
+
+# The service-account key file, as Google issues it (token_uri: the fake's).
+key=$(awk '{printf "%s\\n", $0}' "$demo/gmail-sa.key")
+printf '{"type":"service_account","client_email":"salesintel@demo-project.iam.gserviceaccount.com","private_key":"%s","token_uri":"%s/token"}\n' \
+	"$key" "$url" >"$demo/gmail-sa.json"
+chmod 600 "$demo/gmail-sa.json"
+
+cat >"$demo/config" <<CONF
+# Written by pipelines/demo.sh: a real install's config, pointed at fake-api.
+database = $demo/demo.db
+archive_dir = $demo/archive
+phone_region = US
+internal_domains = northwind.example
+sf_login_url = $url
+sf_client_id = 3MVG9fake.client.id
+sf_username = integration@northwind.example
+sf_jwt_key_file = $demo/sf-jwt.key
+mailboxes = $mailboxes
+gmail_key_file = $demo/gmail-sa.json
+gmail_base_url = $url
+dialpad_api_key_file = $demo/dialpad.key
+dialpad_base_url = $url/api/v2
+hubspot_token_file = $demo/hubspot.token
+hubspot_base_url = $url
+CONF
+SALESINTEL_CONFIG=$demo/config
+export SALESINTEL_CONFIG
+
+first=yes
+[ -s "$demo/demo.db" ] && first=no
+start=$(date +%s)
+status=0
+sh "$top/pipelines/sync-all.sh" || status=$?
+elapsed=$(($(date +%s) - start))
+
+db=$demo/demo.db
+q() { sqlite3 -header -column "$db" "$@"; }
+echo
+if [ "$first" = yes ]; then
+	echo "== salesintel demo: first (full) run took ${elapsed}s"
+else
+	echo "== salesintel demo: incremental run took ${elapsed}s"
+fi
+echo
+echo "-- rows per table"
+for t in $(sqlite3 "$db" "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"); do
+	printf '%-26s %8s\n' "$t" "$(sqlite3 "$db" "SELECT COUNT(*) FROM \"$t\"")"
+done
+echo
+echo "-- email participants by match rule (external addresses)"
+q "SELECT COALESCE(match_method, 'unmatched') AS rule, COUNT(*) AS participants,
+	printf('%.1f%%', 100.0 * COUNT(*) / (SELECT COUNT(*) FROM gmail_participants WHERE COALESCE(is_internal,0)=0)) AS share
+	FROM gmail_participants WHERE COALESCE(is_internal,0)=0 GROUP BY 1 ORDER BY 2 DESC"
+echo
+echo "-- calls by match rule (external number)"
+q "SELECT COALESCE(match_method, 'unmatched') AS rule, COUNT(*) AS calls,
+	printf('%.1f%%', 100.0 * COUNT(*) / (SELECT COUNT(*) FROM dialpad_calls)) AS share
+	FROM dialpad_calls GROUP BY 1 ORDER BY 2 DESC"
+echo
+echo "-- runs"
+q "SELECT source_system, job_type, status, rows_processed, substr(started_at,1,19) AS started, error_message
+	FROM etl_runs ORDER BY started_at DESC, source_system LIMIT 20"
+for f in "$top"/queries/*.sql; do
+	echo
+	echo "-- $(sed -n '1s/^-- //p' "$f")"
+	q <"$f"
+done
+exit "$status"

@@ -1,0 +1,621 @@
+#include "dialpad.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "etlrun.h"
+#include "http.h"
+#include "ratelimit.h"
+#include "schema.h"
+#include "singer.h"
+#include "state.h"
+#include "ts.h"
+#include "banned.h"
+
+#define HOUR_MS ((int64_t)3600 * 1000)
+#define DAY_MS (24 * HOUR_MS)
+#define MAX_PAGES_PER_WINDOW 100000
+#define FLUSH_AT (1 << 20)
+
+const char *
+dialpad_id(const struct json *v, size_t *n)
+{
+	size_t i;
+
+	*n = 0;
+	if (v == NULL || (v->type != JSON_STRING && v->type != JSON_NUMBER))
+		return NULL;
+	if (v->n == 0 || v->n > 32)
+		return NULL;
+	for (i = 0; i < v->n; i++)
+		if (v->s[i] < '0' || v->s[i] > '9')
+			return NULL;
+	*n = v->n;
+	return v->s;
+}
+
+int64_t
+dialpad_ms(const struct json *v)
+{
+	const char *s;
+	size_t n;
+	int64_t ms;
+
+	s = dialpad_id(v, &n);
+	if (s == NULL || n > 18)
+		return -1;
+	if (ts_parse_flags(s, n, TS_EPOCH_MS, &ms) != 0)
+		return -1;
+	return ms;
+}
+
+static int
+line_cmp(const void *a, const void *b)
+{
+	const struct dialpad_line *x = a, *y = b;
+
+	/* Lines without a time keep their place after the timed ones. */
+	if ((x->ms < 0) != (y->ms < 0))
+		return x->ms < 0 ? 1 : -1;
+	if (x->ms != y->ms)
+		return x->ms < y->ms ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+size_t
+dialpad_transcript_lines(const struct json *body, struct dialpad_line **lines)
+{
+	const struct json *arr = json_get(body, "lines"), *l;
+	struct dialpad_line *out;
+	size_t n = 0, i = 0;
+
+	*lines = NULL;
+	if (arr == NULL || arr->type != JSON_ARRAY || arr->count == 0)
+		return 0;
+	out = xcalloc(arr->count, sizeof(*out));
+	for (l = arr->child; l; l = l->next, i++) {
+		const char *type = json_get_str(l, "type");
+		const char *text = json_get_str(l, "content");
+		const char *time = json_get_str(l, "time");
+		int64_t ms;
+
+		/* Moments are markers (a key such as price_inquiry), not speech. */
+		if (type && strcmp(type, "transcript") != 0)
+			continue;
+		if (text == NULL || *text == '\0')
+			continue;
+		out[n].speaker = json_get_str(l, "name");
+		out[n].text = text;
+		out[n].ms = time && ts_parse(time, strlen(time), &ms) == 0 ? ms : -1;
+		out[n].order = i;
+		n++;
+	}
+	if (n == 0) {
+		free(out);
+		return 0;
+	}
+	qsort(out, n, sizeof(*out), line_cmp);
+	*lines = out;
+	return n;
+}
+
+static int is_recorded(const struct json *call);
+
+static const char *
+str_or_null(const struct json *obj, const char *key)
+{
+	const char *s = json_get_str(obj, key);
+
+	return s && *s ? s : NULL;
+}
+
+static void
+rec_ms(struct singer_rec *r, const char *col, int64_t ms)
+{
+	if (ms >= 0)
+		singer_rec_ts(r, col, ms);
+	else
+		singer_rec_null(r, col);
+}
+
+static void
+rec_seconds(struct singer_rec *r, const char *col, double s)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "%.3f", s);
+	singer_rec_number(r, col, b.data, b.len);
+	buf_release(&b);
+}
+
+int
+dialpad_write_call(struct buf *out, const struct json *call,
+    const struct dialpad_line *lines, size_t nlines, int64_t extracted_ms)
+{
+	const struct json *target = json_get(call, "target");
+	const struct json *contact = json_get(call, "contact");
+	const struct json *dur = json_get(call, "duration");
+	const char *id, *dir, *ext, *in, *ttype;
+	struct singer_rec r;
+	struct buf text = BUF_INIT, tid = BUF_INIT;
+	int64_t started, connected, base;
+	size_t idn, uidn, i;
+	const char *uid;
+	int inbound;
+
+	id = dialpad_id(json_get(call, "call_id"), &idn);
+	if (id == NULL)
+		return -1;
+	dir = str_or_null(call, "direction");
+	ext = str_or_null(call, "external_number");
+	in = str_or_null(call, "internal_number");
+	/* The customer's number is the external one whatever the direction;
+	 * from/to are as the call went. */
+	if (ext == NULL && contact)
+		ext = str_or_null(contact, "phone");
+	inbound = dir && strcmp(dir, "inbound") == 0;
+	started = dialpad_ms(json_get(call, "date_started"));
+	connected = dialpad_ms(json_get(call, "date_connected"));
+
+	singer_rec_begin(&r, out, "dialpad_calls");
+	singer_rec_str(&r, "call_id", id, idn);
+	singer_rec_cstr(&r, "direction", dir);
+	singer_rec_cstr(&r, "from_number", inbound ? ext : in);
+	singer_rec_cstr(&r, "to_number", inbound ? in : ext);
+	if (dur && dur->type == JSON_NUMBER)
+		singer_rec_int(&r, "duration_seconds",
+		    (int64_t)llround(strtod(dur->s, NULL) / 1000.0));
+	else if (dur && dur->type == JSON_STRING && dur->n && dur->n < 32)
+		singer_rec_int(&r, "duration_seconds",
+		    (int64_t)llround(strtod(dur->s, NULL) / 1000.0));
+	else
+		singer_rec_null(&r, "duration_seconds");
+	for (i = 0; i < nlines; i++) {
+		if (i)
+			buf_addch(&text, '\n');
+		if (lines[i].speaker && *lines[i].speaker)
+			buf_printf(&text, "%s: ", lines[i].speaker);
+		buf_addstr(&text, lines[i].text);
+	}
+	if (nlines)
+		singer_rec_str(&r, "transcript_text", text.data, text.len);
+	else
+		singer_rec_cstr(&r, "transcript_text", str_or_null(call, "transcription_text"));
+	rec_ms(&r, "call_time", started);
+	ttype = target ? json_get_str(target, "type") : NULL;
+	uid = target && ttype && strcmp(ttype, "user") == 0 ?
+	    dialpad_id(json_get(target, "id"), &uidn) : NULL;
+	singer_rec_str(&r, "user_id", uid, uid ? uidn : 0);
+	singer_rec_cstr(&r, "user_email", uid ? str_or_null(target, "email") : NULL);
+	singer_rec_cstr(&r, "external_number", ext);
+	singer_rec_cstr(&r, "internal_number", in);
+	singer_rec_cstr(&r, "state", str_or_null(call, "state"));
+	singer_rec_bool(&r, "was_recorded", is_recorded(call));
+	singer_rec_cstr(&r, "contact_name", contact ? str_or_null(contact, "name") : NULL);
+	rec_ms(&r, "date_connected", connected);
+	rec_ms(&r, "date_ended", dialpad_ms(json_get(call, "date_ended")));
+	singer_rec_end(&r, extracted_ms);
+	buf_addch(out, '\n');
+
+	/* Seconds into the call: from the connection, else from the start. */
+	base = connected >= 0 ? connected : started;
+	for (i = 0; i < nlines; i++) {
+		buf_reset(&tid);
+		buf_add(&tid, id, idn);
+		buf_printf(&tid, ":%zu", i);
+		singer_rec_begin(&r, out, "dialpad_transcripts");
+		singer_rec_str(&r, "transcript_id", tid.data, tid.len);
+		singer_rec_str(&r, "call_id", id, idn);
+		singer_rec_cstr(&r, "speaker", lines[i].speaker);
+		singer_rec_cstr(&r, "text_segment", lines[i].text);
+		if (lines[i].ms >= 0 && base >= 0)
+			rec_seconds(&r, "start_time_seconds",
+			    (double)(lines[i].ms - base) / 1000.0);
+		else
+			singer_rec_null(&r, "start_time_seconds");
+		if (i + 1 < nlines && lines[i + 1].ms >= 0 && base >= 0)
+			rec_seconds(&r, "end_time_seconds",
+			    (double)(lines[i + 1].ms - base) / 1000.0);
+		else
+			singer_rec_null(&r, "end_time_seconds");
+		singer_rec_int(&r, "segment_index", (int64_t)i);
+		rec_ms(&r, "created_at", lines[i].ms);
+		singer_rec_end(&r, extracted_ms);
+		buf_addch(out, '\n');
+	}
+	buf_release(&text);
+	buf_release(&tid);
+	return 0;
+}
+
+/* --- the pull --- */
+
+struct pull {
+	const struct dialpad_opts *o;
+	struct dialpad_stats *st;
+	struct http_client *http;
+	struct ratelimit rl;
+	struct buf out;
+	struct buf url;
+	struct json_doc page;     /* the current /call page */
+	struct json_doc tdoc;     /* one transcript at a time */
+	struct json_doc sdoc;     /* the state being moved */
+	struct json *state;
+	int64_t extracted;
+};
+
+static int
+flush(struct pull *p, int commit)
+{
+	int rc;
+
+	if (p->out.len == 0 && !commit)
+		return 0;
+	if (buf_failed(&p->out))
+		return EX_SOFTWARE;
+	rc = p->o->emit(p->o->emit_ctx, p->out.data ? p->out.data : "", p->out.len, commit);
+	buf_reset(&p->out);
+	return rc;
+}
+
+static void
+pace(struct pull *p, size_t n)
+{
+	int64_t wait;
+
+	while ((wait = ratelimit_reserve(&p->rl, (double)n, ratelimit_now_ms())) > 0) {
+		struct timespec ts = { wait / 1000, (wait % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+static const char *
+api_error(const struct http_response *resp)
+{
+	static struct json_doc doc;
+	static int ready;
+	struct err e = ERR_INIT;
+	const struct json *root, *err;
+	const char *msg = NULL;
+
+	if (!ready) {
+		json_doc_init(&doc);
+		ready = 1;
+	}
+	root = json_parse(&doc, resp->body.data ? resp->body.data : "", resp->body.len, &e);
+	err_release(&e);
+	err = json_get(root, "error");
+	if (err)
+		msg = json_get_str(err, "message");
+	return msg;
+}
+
+static int
+is_recorded(const struct json *call)
+{
+	const struct json *rec = json_get(call, "was_recorded");
+	const struct json *det = json_get(call, "recording_details");
+
+	if (rec && (rec->type == JSON_TRUE || rec->type == JSON_FALSE))
+		return rec->type == JSON_TRUE;
+	return det && det->type == JSON_ARRAY && det->count > 0;
+}
+
+/*
+ * Fetch the transcripts of the page's recorded calls, concurrently.  Each
+ * item's user is the call's index in the page.  A 404 means "none".
+ */
+static int
+fetch_transcripts(struct pull *p, const struct json *items,
+    struct http_item **out_items, size_t *out_n, struct err *e)
+{
+	static const char *const headers[] = { "Accept: application/json", NULL };
+	const struct json *c;
+	struct http_item *it;
+	struct buf *urls;
+	size_t n = 0, k, i;
+	int rc = 0;
+
+	*out_items = NULL;
+	*out_n = 0;
+	if (!p->o->transcripts || items->count == 0)
+		return 0;
+	it = xcalloc(items->count, sizeof(*it));
+	urls = xcalloc(items->count, sizeof(*urls));
+	for (c = items->child, k = 0; c; c = c->next, k++) {
+		const char *id;
+		size_t idn;
+
+		id = dialpad_id(json_get(c, "call_id"), &idn);
+		if (id == NULL || !is_recorded(c))
+			continue;
+		buf_printf(&urls[n], "%s/transcripts/", p->o->base_url);
+		buf_add(&urls[n], id, idn);
+		it[n].req.url = urls[n].data;
+		it[n].req.headers = headers;
+		it[n].req.auth = 1;
+		it[n].user = (void *)k;
+		n++;
+	}
+	if (n) {
+		pace(p, n);
+		http_do_many(p->http, it, n, NULL, NULL);
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		if (it[i].code && it[i].resp.status != 404) {
+			const char *msg = api_error(&it[i].resp);
+
+			rc = err_set(e, it[i].code, "GET /transcripts/%s: %s",
+			    urls[i].data + strlen(p->o->base_url) + strlen("/transcripts/"),
+			    msg ? msg : it[i].err.msg ? it[i].err.msg : "failed");
+		}
+	for (i = 0; i < items->count; i++)
+		buf_release(&urls[i]);
+	free(urls);
+	if (rc) {
+		for (i = 0; i < n; i++)
+			http_item_release(&it[i]);
+		free(it);
+		return rc;
+	}
+	*out_items = it;
+	*out_n = n;
+	return 0;
+}
+
+static const struct http_item *
+find_item(struct http_item *it, size_t n, size_t index)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((size_t)it[i].user == index)
+			return &it[i];
+	return NULL;
+}
+
+static int
+write_page(struct pull *p, const struct json *items, struct http_item *it,
+    size_t nit)
+{
+	const struct json *c;
+	size_t k = 0;
+
+	for (c = items->child; c; c = c->next, k++) {
+		const struct http_item *t = find_item(it, nit, k);
+		struct dialpad_line *lines = NULL;
+		size_t nl = 0;
+
+		if (t && t->code == 0) {
+			struct err e = ERR_INIT;
+			const struct json *body = json_parse(&p->tdoc,
+			    t->resp.body.data ? t->resp.body.data : "", t->resp.body.len, &e);
+
+			if (body)
+				nl = dialpad_transcript_lines(body, &lines);
+			else
+				diag_warn("transcript of a call: %s", e.msg);
+			err_release(&e);
+		}
+		if (dialpad_write_call(&p->out, c, lines, nl, p->extracted) < 0) {
+			p->st->skipped++;
+		} else {
+			p->st->calls++;
+			if (nl) {
+				p->st->transcripts++;
+				p->st->lines += nl;
+			}
+		}
+		free(lines);
+		if (p->out.len > FLUSH_AT && flush(p, 0))
+			return EX_IOERR;
+	}
+	return 0;
+}
+
+static int
+pull_window(struct pull *p, int64_t a, int64_t b, struct err *e)
+{
+	static const char *const headers[] = { "Accept: application/json", NULL };
+	struct buf cursor = BUF_INIT, prev = BUF_INIT;
+	int pages = 0, rc = 0;
+
+	for (;;) {
+		struct http_request req = { 0 };
+		struct http_response resp;
+		struct json *root, *items;
+		struct http_item *it = NULL;
+		size_t nit = 0, i;
+		const char *next;
+
+		buf_reset(&p->url);
+		/* Strict bounds on both sides: started_after < date_started <
+		 * started_before, so [a, b) is (a-1, b). */
+		buf_printf(&p->url, "%s/call?started_after=%lld&started_before=%lld",
+		    p->o->base_url, (long long)(a - 1), (long long)b);
+		if (cursor.len) {
+			buf_addstr(&p->url, "&cursor=");
+			http_urlencode(&p->url, cursor.data, cursor.len);
+		}
+		req.url = p->url.data;
+		req.headers = headers;
+		req.auth = 1;
+		http_response_init(&resp);
+		pace(p, 1);
+		rc = http_do(p->http, &req, &resp, e);
+		if (rc) {
+			const char *msg = api_error(&resp);
+
+			if (msg)
+				err_set(e, rc, "GET /call: HTTP %ld: %s", resp.status, msg);
+			http_response_release(&resp);
+			break;
+		}
+		root = json_parse(&p->page, resp.body.data ? resp.body.data : "",
+		    resp.body.len, e);
+		http_response_release(&resp);
+		if (root == NULL) {
+			rc = err_prefix(e, "GET /call: the response is not JSON");
+			rc = EX_TEMPFAIL;
+			e->code = rc;
+			break;
+		}
+		items = json_get(root, "items");
+		if (items && items->type == JSON_ARRAY && items->count) {
+			if ((rc = fetch_transcripts(p, items, &it, &nit, e)))
+				break;
+			rc = write_page(p, items, it, nit);
+			for (i = 0; i < nit; i++)
+				http_item_release(&it[i]);
+			free(it);
+			if (rc) {
+				err_set(e, rc, "write error on standard output");
+				break;
+			}
+		}
+		next = json_get_str(root, "cursor");
+		if (next == NULL || *next == '\0')
+			break;
+		/* Loop guard: the same cursor again with nothing new. */
+		if (prev.len == strlen(next) && memcmp(prev.data, next, prev.len) == 0 &&
+		    (items == NULL || items->count == 0))
+			break;
+		buf_reset(&prev);
+		buf_addstr(&prev, next);
+		buf_reset(&cursor);
+		buf_addstr(&cursor, next);
+		if (++pages > MAX_PAGES_PER_WINDOW) {
+			rc = err_set(e, EX_DATAERR, "GET /call: more than %d pages in one window",
+			    MAX_PAGES_PER_WINDOW);
+			break;
+		}
+	}
+	buf_release(&cursor);
+	buf_release(&prev);
+	return rc;
+}
+
+static int
+write_state(struct pull *p, int64_t upto)
+{
+	struct json *bm, *bookmarks;
+	struct buf ts = BUF_INIT;
+
+	if (p->state == NULL)
+		p->state = json_new_object(&p->sdoc);
+	bookmarks = json_get(p->state, "bookmarks");
+	if (bookmarks == NULL || bookmarks->type != JSON_OBJECT)
+		bookmarks = json_object_set(&p->sdoc, p->state, "bookmarks",
+		    json_new_object(&p->sdoc));
+	bm = json_new_object(&p->sdoc);
+	ts_format(&ts, upto);
+	json_object_set(&p->sdoc, bm, "started_before",
+	    json_new_str(&p->sdoc, ts.data, ts.len));
+	json_object_set(&p->sdoc, bookmarks, DIALPAD_STATE_KEY, bm);
+	buf_release(&ts);
+	singer_write_state(&p->out, p->state);
+	buf_addch(&p->out, '\n');
+	return flush(p, 1);
+}
+
+static void
+write_schemas(struct pull *p)
+{
+	static const char *const bm[] = { "call_time" };
+
+	singer_write_schema(&p->out, schema_table_find("dialpad_calls"), bm, 1);
+	buf_addch(&p->out, '\n');
+	singer_write_schema(&p->out, schema_table_find("dialpad_transcripts"), NULL, 0);
+	buf_addch(&p->out, '\n');
+}
+
+int
+dialpad_pull(const struct dialpad_opts *o, struct dialpad_stats *st,
+    struct err *e)
+{
+	struct pull p;
+	struct etl_run run = { 0 };
+	const struct json *bm = NULL;
+	int64_t now, end, start, window, done = -1, a;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	memset(&p, 0, sizeof(p));
+	p.o = o;
+	p.st = st;
+	buf_init(&p.out, 0);
+	buf_init(&p.url, 0);
+	json_doc_init(&p.page);
+	json_doc_init(&p.tdoc);
+	json_doc_init(&p.sdoc);
+	now = o->now_ms >= 0 ? o->now_ms : ts_now_ms();
+	p.extracted = now;
+	end = now - (o->settle_ms >= 0 ? o->settle_ms : 5 * 60 * 1000);
+	window = o->window_ms > 0 ? o->window_ms : 7 * DAY_MS;
+	if (o->state) {
+		p.state = json_copy(&p.sdoc, o->state);
+		if (!o->full)
+			bm = state_bookmark(o->state, DIALPAD_STATE_KEY);
+	}
+	if (o->since_ms >= 0) {
+		start = o->since_ms;
+	} else if (bm && json_get_str(bm, "started_before")) {
+		const char *s = json_get_str(bm, "started_before");
+		int64_t ms;
+
+		if (ts_parse(s, strlen(s), &ms) != 0) {
+			rc = err_set(e, EX_DATAERR, "bookmark %s: not a timestamp: %s",
+			    DIALPAD_STATE_KEY, s);
+			goto out_nostart;
+		}
+		start = ms - (o->lookback_ms >= 0 ? o->lookback_ms : 6 * HOUR_MS);
+	} else {
+		start = now - 365 * DAY_MS;
+	}
+	run.source = "dialpad";
+	run.job_type = bm ? "incremental" : "full";
+	run.stream_key = DIALPAD_STATE_KEY;
+	run.started_ms = now;
+	run.watermark_ms = -1;
+
+	p.http = http_client_new(NULL);
+	ratelimit_init(&p.rl, o->per_minute > 0 ? o->per_minute : 1200, 20);
+	http_client_set_ratelimit(p.http, NULL);
+	rc = http_set_token(p.http, o->api_key, o->base_url, e);
+	if (rc)
+		goto out;
+	write_schemas(&p);
+	for (a = start; a < end; a += window) {
+		int64_t b = a + window < end ? a + window : end;
+
+		if ((rc = pull_window(&p, a, b, e)))
+			break;
+		st->windows++;
+		done = b;
+		if ((rc = write_state(&p, b))) {
+			err_set(e, rc, "write error on standard output");
+			break;
+		}
+	}
+out:
+	run.rows_processed = (int64_t)st->calls;
+	run.rows_failed = (int64_t)st->skipped;
+	run.watermark_ms = done;
+	run.error = rc ? (e->msg ? e->msg : "failed") : NULL;
+	etlrun_write(&p.out, &run);
+	if (flush(&p, 1) && rc == 0)
+		rc = err_set(e, EX_IOERR, "write error on standard output");
+out_nostart:
+	http_client_free(p.http);
+	buf_release(&p.out);
+	buf_release(&p.url);
+	json_doc_release(&p.page);
+	json_doc_release(&p.tdoc);
+	json_doc_release(&p.sdoc);
+	return rc;
+}

@@ -1,0 +1,114 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "dialpad.h"
+#include "json.h"
+#include "check_main.h"
+
+static struct json_doc doc;
+
+static struct json *
+parse(const char *s)
+{
+	struct err e = ERR_INIT;
+	struct json *j = json_parse(&doc, s, strlen(s), &e);
+
+	ck_assert_msg(j != NULL, "parse: %s", e.msg ? e.msg : "");
+	return j;
+}
+
+/* ids come as strings or bare numbers and are kept digit for digit */
+START_TEST(dialpad_id_string_or_number)
+{
+	struct json *j = parse("{\"a\":\"9007199254740993\",\"b\":9007199254740993,"
+	    "\"c\":\"\",\"d\":null,\"e\":\"12x\",\"f\":1.5}");
+	size_t n;
+	const char *s;
+
+	s = dialpad_id(json_get(j, "a"), &n);
+	ck_assert(s && n == 16 && memcmp(s, "9007199254740993", 16) == 0);
+	s = dialpad_id(json_get(j, "b"), &n);
+	ck_assert(s && n == 16 && memcmp(s, "9007199254740993", 16) == 0);
+	ck_assert_ptr_null(dialpad_id(json_get(j, "c"), &n));
+	ck_assert_ptr_null(dialpad_id(json_get(j, "d"), &n));
+	ck_assert_ptr_null(dialpad_id(json_get(j, "e"), &n));
+	ck_assert_ptr_null(dialpad_id(json_get(j, "f"), &n));
+	ck_assert_ptr_null(dialpad_id(json_get(j, "missing"), &n));
+}
+END_TEST
+
+/* millisecond timestamps from strings or numbers; no value is -1 */
+START_TEST(dialpad_ms_values)
+{
+	struct json *j = parse("{\"a\":\"1709658120105\",\"b\":1709658120105,\"c\":null}");
+
+	ck_assert_int_eq(dialpad_ms(json_get(j, "a")), 1709658120105LL);
+	ck_assert_int_eq(dialpad_ms(json_get(j, "b")), 1709658120105LL);
+	ck_assert_int_eq(dialpad_ms(json_get(j, "c")), -1);
+}
+END_TEST
+
+/* spoken lines only, sorted by time, ties in response order */
+START_TEST(dialpad_transcript_lines_sorted)
+{
+	struct json *j = parse("{\"call_id\":\"1\",\"lines\":["
+	    "{\"type\":\"transcript\",\"name\":\"B\",\"time\":\"2024-03-05T17:02:15.900000\",\"content\":\"second\"},"
+	    "{\"type\":\"moment\",\"name\":\"A\",\"time\":\"2024-03-05T17:02:10.000000\",\"content\":\"price_inquiry\"},"
+	    "{\"type\":\"transcript\",\"name\":\"A\",\"time\":\"2024-03-05T17:02:11.400000\",\"content\":\"first\"},"
+	    "{\"type\":\"transcript\",\"name\":\"C\",\"content\":\"untimed\"}]}");
+	struct dialpad_line *l;
+	size_t n = dialpad_transcript_lines(j, &l);
+
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(l[0].text, "first");
+	ck_assert_str_eq(l[1].text, "second");
+	ck_assert_str_eq(l[2].text, "untimed");
+	ck_assert_int_eq(l[1].ms - l[0].ms, 4500);
+	free(l);
+	ck_assert_uint_eq(dialpad_transcript_lines(parse("{\"call_id\":\"1\"}"), &l), 0);
+	ck_assert_ptr_null(l);
+}
+END_TEST
+
+/* an inbound call: from is the external number; seconds from the connection */
+START_TEST(dialpad_write_call_inbound)
+{
+	struct json *j = parse("{\"call_id\":\"77\",\"direction\":\"inbound\","
+	    "\"external_number\":\"+15550104477\",\"internal_number\":\"+15550109001\","
+	    "\"date_started\":\"1709658120105\",\"date_connected\":\"1709658131000\","
+	    "\"duration\":73412.0,\"was_recorded\":true,"
+	    "\"target\":{\"id\":\"5412\",\"type\":\"user\",\"email\":\"rosa@x.example\"},"
+	    "\"lines\":[{\"type\":\"transcript\",\"name\":\"Rosa\",\"time\":\"2024-03-05T17:02:12.000\",\"content\":\"Hi\"}]}");
+	struct dialpad_line *l;
+	size_t n = dialpad_transcript_lines(j, &l);
+	struct buf out = BUF_INIT;
+
+	ck_assert_int_eq(dialpad_write_call(&out, j, l, n, 0), 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"from_number\":\"+15550104477\",\"to_number\":\"+15550109001\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"duration_seconds\":73"));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"transcript_text\":\"Rosa: Hi\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"user_id\":\"5412\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"transcript_id\":\"77:0\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"start_time_seconds\":1.000"));
+	free(l);
+	buf_reset(&out);
+	ck_assert_int_eq(dialpad_write_call(&out, parse("{\"call_id\":\"\"}"), NULL, 0, 0), -1);
+	ck_assert_uint_eq(out.len, 0);
+	buf_release(&out);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("dialpad");
+	TCase *tc = tcase_create("dialpad");
+
+	json_doc_init(&doc);
+	tcase_add_test(tc, dialpad_id_string_or_number);
+	tcase_add_test(tc, dialpad_ms_values);
+	tcase_add_test(tc, dialpad_transcript_lines_sorted);
+	tcase_add_test(tc, dialpad_write_call_inbound);
+	suite_add_tcase(s, tc);
+	return s;
+}
