@@ -1479,3 +1479,38 @@ sf_pull(struct http_client *c, struct oauth_sf *auth, const char *const *objs,
 	buf_release(&p.extracted);
 	return rc;
 }
+
+int
+sf_fail_runs(const char *const *objs, size_t n, const struct sf_opts *o,
+	const char *msg, int code, struct err *e)
+{
+	struct pull p;
+	size_t i;
+	int rc = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.o = o;
+	buf_addch(&p.extracted, '"');
+	ts_format(&p.extracted, o->now_ms);
+	buf_addch(&p.extracted, '"');
+	rc = write_schema_once(&p, "etl_runs", NULL, e);
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct sf_object *ob = object_find(objs[i]);
+
+		if (!ob)
+			continue;
+		p.ob = ob;
+		p.bookmark = p.old_bookmark = -1;
+		buf_reset(&p.key);
+		if (strcmp(ob->stream, "sf_activities") == 0)
+			state_key(&p.key, ob->stream, ob->name);
+		else
+			buf_addstr(&p.key, ob->stream);
+		rc = write_etl_run(&p, o->now_ms, code ? code : EX_SOFTWARE, msg, e);
+	}
+	buf_release(&p.key);
+	buf_release(&p.line);
+	buf_release(&p.tmp);
+	buf_release(&p.extracted);
+	return rc;
+}

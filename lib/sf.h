@@ -86,6 +86,13 @@ int sf_pull(struct http_client *c, struct oauth_sf *auth, const char *const *obj
 	size_t n, struct json_doc *sdoc, struct json *state, const struct sf_opts *o,
 	struct err *e);
 
+/*
+ * When the pull cannot even start (login refused, bad state): one failed
+ * etl_runs RECORD per object (after the etl_runs SCHEMA), saying msg.
+ */
+int sf_fail_runs(const char *const *objects, size_t n, const struct sf_opts *o,
+	const char *msg, int code, struct err *e);
+
 /* --- pieces, exposed for tests --- */
 
 /* "api-usage=USED/MAX" anywhere in a Sforce-Limit-Info value: 0, or -1. */

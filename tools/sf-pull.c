@@ -226,12 +226,12 @@ main(int argc, char **argv)
 	}
 	if (rc) {
 		diag_error("%s", e.msg);
-		goto out;
+		goto failed;
 	}
 	if ((rc = oauth_sf_from_env(&auth, config_get(base, "SF_BASE_URL", NULL), &e))) {
 		diag_error("%s", e.msg);
 		oauth_sf_release(&auth);
-		goto out;
+		goto failed;
 	}
 	memset(&ho, 0, sizeof(ho));
 	ho.retry_status = retry_status;
@@ -249,10 +249,21 @@ main(int argc, char **argv)
 	if (rc == 0) {
 		diag_debug("logged in; instance %s", auth.tok.instance_url);
 		rc = sf_pull(c, &auth, objs, nobj, &sdoc, state, &o, &e);
+		if (rc)
+			diag_error("%s", e.msg ? e.msg : "failed");
+		oauth_sf_release(&auth);
+		goto out;
 	}
-	if (rc)
-		diag_error("%s", e.msg ? e.msg : "failed");
+	diag_error("%s", e.msg ? e.msg : "failed");
 	oauth_sf_release(&auth);
+failed:
+	/* the run still ends with its etl_runs records */
+	{
+		struct err fe = ERR_INIT;
+
+		sf_fail_runs(objs, nobj, &o, e.msg, rc, &fe);
+		err_release(&fe);
+	}
 out:
 	http_client_free(c);
 	json_doc_release(&sdoc);

@@ -68,6 +68,8 @@ rc=0
 sf-pull -v --object Contact >"$TMPDIR/bad.out" 2>"$TMPDIR/bad.err" || rc=$?
 [ "$rc" -eq 77 ] || fail "refused login: exit $rc"
 grep -q 'authentication failure' "$TMPDIR/bad.err" || fail "no reason given"
+grep -q '"stream":"etl_runs".*"status":"failed".*authentication failure' "$TMPDIR/bad.out" ||
+	fail "a refused login writes no failed etl_runs record"
 ! grep -qF WRONGTOKEN77 "$TMPDIR/bad.err" || fail "security token printed"
 scan "$TMPDIR/bad.out" "$TMPDIR/bad.err"
 
