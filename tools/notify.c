@@ -91,6 +91,7 @@ main(int argc, char **argv)
 	rc = config_secret("NOTIFY_WEBHOOK_URL", &webhook, &e);
 	if (rc != 0 && rc != 1) {
 		diag_error("%s", e.msg);
+		err_release(&e);
 		return rc;
 	}
 	t.webhook_url = webhook;
@@ -100,8 +101,11 @@ main(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	buf_init(&msg, MAX_MESSAGE);
-	if ((rc = read_message(argc - optind, argv + optind, &msg)) != 0)
+	if ((rc = read_message(argc - optind, argv + optind, &msg)) != 0) {
+		buf_release(&msg);
+		free(webhook);
 		return rc;
+	}
 	c = http_client_new(NULL);
 	if (t.webhook_url && (rc = notify_webhook(c, t.webhook_url, msg.data, &e))) {
 		diag_error("%s", e.msg);
