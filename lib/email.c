@@ -913,6 +913,24 @@ parse_element(struct scan *sc, const char *a, const char *b, struct buf *out,
 		}
 		return rc;
 	}
+	/* Outlook's quoted headers: "Asha Patel [mailto:asha@x.com]" */
+	e = rtrim(a, b);
+	if (e[-1] == ']') {
+		for (lt = e - 1; lt > a && *lt != '['; lt--)
+			;
+		if (*lt == '[' && has_prefix_ci(lt + 1, e, "mailto:")) {
+			rc = parse_spec(sc, lt + 8, e - 1, out, NULL, NULL, why);
+			if (rc == EMAIL_NONE) {
+				*why = "empty mailto: link";
+				rc = EMAIL_INVALID;
+			}
+			if (name) {
+				add_name(sc, name, a, lt);
+				fix_utf8(name, nstart);
+			}
+			return rc;
+		}
+	}
 	/* a bare addr-spec; a stray '>' at its end is dropped */
 	e = b;
 	if (e[-1] == '>')
@@ -1007,7 +1025,9 @@ split_next(struct split *sp, const char **a, const char **b)
 			p = q + 1;
 			break;
 		case ':':
-			if (!addrlike)
+			/* "[mailto:" is Outlook's link, not a group */
+			if (!addrlike && !(q - start >= 7 && q[-7] == '[' &&
+			    has_prefix_ci(q - 6, q, "mailto")))
 				start = q + 1;
 			p = q + 1;
 			break;

@@ -206,6 +206,17 @@ START_TEST(email_normalize_mailto)
 }
 END_TEST
 
+/* Outlook's quoted headers: "Name [mailto:addr]" */
+START_TEST(email_normalize_outlook_brackets)
+{
+	NORM_OK("Asha Patel [mailto:ASHA@x.com]", "asha@x.com");
+	NORM_OK("[mailto:asha@x.com]", "asha@x.com");
+	NORM_OK("asha@x.com<mailto:asha@x.com>", "asha@x.com");
+	NORM_BAD("Asha [mailto:]", EMAIL_INVALID, "empty");
+	NORM_BAD("Asha [asha@x.com]", EMAIL_INVALID, nothing);
+}
+END_TEST
+
 /* an address in single quotes (CSV exports, Outlook) */
 START_TEST(email_normalize_single_quotes)
 {
@@ -571,6 +582,7 @@ suite(void)
 	tcase_add_test(tc, email_normalize_trailing_garbage);
 	tcase_add_test(tc, email_normalize_mailto);
 	tcase_add_test(tc, email_normalize_single_quotes);
+	tcase_add_test(tc, email_normalize_outlook_brackets);
 	tcase_add_test(tc, email_normalize_whitespace);
 	tcase_add_test(tc, email_normalize_empty);
 	tcase_add_test(tc, email_normalize_dots);
