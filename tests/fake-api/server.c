@@ -360,6 +360,7 @@ reason(int status)
 
 static const char *const fault_names[FAKE_FAULT_COUNT] = {
 	"none", "429", "500", "503", "slow", "reset", "truncate", "401",
+	"hang", "endless",
 };
 static double fault_rate[FAKE_FAULT_COUNT];
 
@@ -1011,6 +1012,37 @@ peer_closed(int fd)
 	return recv(fd, &ch, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
+/* A 200 whose chunked JSON body never ends, until the client hangs up. */
+static void
+endless(int fd)
+{
+	static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: "
+	    "application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "a\r\n{\"items\":[\r\n";
+	struct buf chunk = BUF_INIT;
+	int i;
+
+	buf_printf(&chunk, "%x\r\n", 8 * 1024);
+	for (i = 0; i < 1024; i++)
+		buf_addstr(&chunk, "{\"n\":1},");
+	buf_addstr(&chunk, "\r\n");
+	if (send_all(fd, head, sizeof head - 1) == 0) {
+		while (!atomic_load(&stopping)) {
+			struct pollfd pfd = { fd, POLLOUT, 0 };
+			int k = poll(&pfd, 1, 200);
+			if (k < 0 && errno != EINTR)
+				break;
+			if (k <= 0)
+				continue;
+			if (pfd.revents & (POLLERR | POLLHUP))
+				break;
+			if (send_all(fd, chunk.data, chunk.len) != 0)
+				break;
+		}
+	}
+	buf_release(&chunk);
+}
+
 static void
 send_reset(int fd)
 {
@@ -1124,6 +1156,20 @@ serve(struct conn *c, char *head, const struct buf *body, int want_close)
 		if (fault == FAKE_FAULT_RESET) {
 			send_reset(c->fd);
 			log_request(&r, m->name, 0, fault, real_ms() - t0);
+			rc = -1;
+			goto done;
+		}
+		if (fault == FAKE_FAULT_HANG) {
+			/* accept, read, never answer: until the client gives up */
+			while (!atomic_load(&stopping) && !peer_closed(c->fd))
+				sleep_ms(100);
+			log_request(&r, m->name, 0, fault, real_ms() - t0);
+			rc = -1;
+			goto done;
+		}
+		if (fault == FAKE_FAULT_ENDLESS) {
+			endless(c->fd);
+			log_request(&r, m->name, 200, fault, real_ms() - t0);
 			rc = -1;
 			goto done;
 		}
