@@ -249,6 +249,16 @@ emit(struct ctx *x, int flush)
 
 /* ---- auth -------------------------------------------------------------- */
 
+/* http://127.x, http://localhost, http://[::1]: a local test server */
+static int
+is_loopback_http(const char *url)
+{
+	return strncmp(url, "http://127.", 11) == 0 ||
+		strncmp(url, "http://localhost:", 17) == 0 ||
+		strncmp(url, "http://localhost/", 17) == 0 ||
+		strncmp(url, "http://[::1]", 12) == 0;
+}
+
 static int
 auth_load(struct ctx *x, struct err *e)
 {
@@ -288,7 +298,8 @@ auth_load(struct ctx *x, struct err *e)
 			goto out;
 		if (x->o->token_url && *x->o->token_url)
 			x->token_url = xstrdup(x->o->token_url);
-		else if (strcmp(x->sa.token_uri, GMAIL_TOKEN_URL) != 0) {
+		else if (strcmp(x->sa.token_uri, GMAIL_TOKEN_URL) != 0 &&
+		    !is_loopback_http(x->sa.token_uri)) {
 			rc = err_set(e, EX_CONFIG, "%s: token_uri %s is not "
 			    "Google's; give --token-url to use it", x->o->key_file,
 			    x->sa.token_uri);
