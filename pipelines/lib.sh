@@ -26,7 +26,7 @@ si_log() {
 si_known_keys="database bq_dir archive_dir log_dir lock_dir lock_wait
 phone_region internal_domains freemail_file mailboxes
 sf_login_url sf_client_id sf_username sf_jwt_key_file sf_client_secret_file
-sf_password_file sf_security_token_file sf_refresh_token_file sf_objects sf_bulk
+sf_password_file sf_security_token_file sf_refresh_token_file sf_objects sf_bulk_threshold
 gmail_key_file gmail_refresh_token_file gmail_client_id gmail_client_secret_file
 gmail_base_url gmail_token_url gmail_quota
 dialpad_api_key_file dialpad_base_url
@@ -200,7 +200,10 @@ si_process() { # rawfile
 		si_rargs="$si_rargs --internal-domain $si_d"
 	done
 	[ -n "${cfg_freemail_file:-}" ] && si_rargs="$si_rargs --freemail $cfg_freemail_file"
-	[ -n "${cfg_database:-}" ] && si_rargs="$si_rargs --db $cfg_database"
+	# Reference data comes from the database once it exists (the very first
+	# run has none: resolve then passes the records through unmatched).
+	[ -n "${cfg_database:-}" ] && [ -f "$cfg_database" ] &&
+		si_rargs="$si_rargs --db $cfg_database"
 	rm -f "$si_spool"/st.*
 	# shellcheck disable=SC2086
 	{ normalize-email <"$1"; echo $? >"$si_spool/st.normalize-email"; } |

@@ -15,10 +15,11 @@ si_env sf_security_token_file SF_SECURITY_TOKEN_FILE
 si_env sf_refresh_token_file SF_REFRESH_TOKEN_FILE
 si_begin salesforce "$si_mode"
 si_objargs=
-for si_o in $(si_cfg sf_objects); do
+for si_o in $(si_cfg sf_objects all); do
 	si_objargs="$si_objargs --object $si_o"
 done
-[ "$(si_cfg sf_bulk no)" = yes ] && si_objargs="$si_objargs --bulk"
+[ -n "$(si_cfg sf_bulk_threshold)" ] &&
+	si_objargs="$si_objargs --bulk-threshold $(si_cfg sf_bulk_threshold)"
 # shellcheck disable=SC2046,SC2086
 si_pull salesforce sf-pull $(si_state_args) $si_full $si_objargs
 si_end
