@@ -359,7 +359,8 @@ reason(int status)
 /* ---- faults ---- */
 
 static const char *const fault_names[FAKE_FAULT_COUNT] = {
-	"none", "429", "500", "503", "slow", "reset", "truncate", "401", "stall",
+	"none", "429", "500", "503", "slow", "reset", "truncate", "401",
+	"hang", "endless",
 };
 static double fault_rate[FAKE_FAULT_COUNT];
 
@@ -1011,6 +1012,37 @@ peer_closed(int fd)
 	return recv(fd, &ch, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
+/* A 200 whose chunked JSON body never ends, until the client hangs up. */
+static void
+endless(int fd)
+{
+	static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: "
+	    "application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "a\r\n{\"items\":[\r\n";
+	struct buf chunk = BUF_INIT;
+	int i;
+
+	buf_printf(&chunk, "%x\r\n", 8 * 1024);
+	for (i = 0; i < 1024; i++)
+		buf_addstr(&chunk, "{\"n\":1},");
+	buf_addstr(&chunk, "\r\n");
+	if (send_all(fd, head, sizeof head - 1) == 0) {
+		while (!atomic_load(&stopping)) {
+			struct pollfd pfd = { fd, POLLOUT, 0 };
+			int k = poll(&pfd, 1, 200);
+			if (k < 0 && errno != EINTR)
+				break;
+			if (k <= 0)
+				continue;
+			if (pfd.revents & (POLLERR | POLLHUP))
+				break;
+			if (send_all(fd, chunk.data, chunk.len) != 0)
+				break;
+		}
+	}
+	buf_release(&chunk);
+}
+
 static void
 send_reset(int fd)
 {
@@ -1116,8 +1148,7 @@ serve(struct conn *c, char *head, const struct buf *body, int want_close)
 		m = route(path);
 		if (m)
 			fault = fault_decide(&r);
-		if ((fault == FAKE_FAULT_TRUNCATE || fault == FAKE_FAULT_STALL) &&
-		    strcmp(method, "GET") != 0)
+		if (fault == FAKE_FAULT_TRUNCATE && strcmp(method, "GET") != 0)
 			fault = FAKE_FAULT_NONE;
 		fault_counts[fault]++;
 		pthread_mutex_unlock(&big_lock);
@@ -1125,6 +1156,20 @@ serve(struct conn *c, char *head, const struct buf *body, int want_close)
 		if (fault == FAKE_FAULT_RESET) {
 			send_reset(c->fd);
 			log_request(&r, m->name, 0, fault, real_ms() - t0);
+			rc = -1;
+			goto done;
+		}
+		if (fault == FAKE_FAULT_HANG) {
+			/* accept, read, never answer: until the client gives up */
+			while (!atomic_load(&stopping) && !peer_closed(c->fd))
+				sleep_ms(100);
+			log_request(&r, m->name, 0, fault, real_ms() - t0);
+			rc = -1;
+			goto done;
+		}
+		if (fault == FAKE_FAULT_ENDLESS) {
+			endless(c->fd);
+			log_request(&r, m->name, 200, fault, real_ms() - t0);
 			rc = -1;
 			goto done;
 		}
@@ -1180,19 +1225,15 @@ serve(struct conn *c, char *head, const struct buf *body, int want_close)
 	buf_addstr(&out, "\r\n");
 	if (!is_head && w.status != 204 && w.status != 304) {
 		size_t n = w.body.len;
-		if (fault == FAKE_FAULT_TRUNCATE || fault == FAKE_FAULT_STALL)
+		if (fault == FAKE_FAULT_TRUNCATE)
 			n = n / 2;
 		buf_add(&out, w.body.data ? w.body.data : "", n);
 	}
 	if (send_all(c->fd, out.data, out.len) != 0)
 		rc = -1;
-	/* A response that never ends: nothing more until the client gives up. */
-	while (rc == 0 && fault == FAKE_FAULT_STALL && !atomic_load(&stopping) &&
-	    !peer_closed(c->fd))
-		sleep_ms(100);
 	log_request(&r, m ? m->name : (strncmp(path, "/_admin", 7) == 0 ?
 	    "_admin" : ""), w.status, fault, real_ms() - t0);
-	if (fault == FAKE_FAULT_TRUNCATE || fault == FAKE_FAULT_STALL || !keep)
+	if (fault == FAKE_FAULT_TRUNCATE || !keep)
 		rc = -1;
 done:
 	buf_release(&out);
@@ -1391,7 +1432,7 @@ main(int argc, char **argv)
 	opt_add("port-file", "", "write the port here once listening", NULL);
 	opt_add("seed", "1", "seed of the data and of the faults", NULL);
 	opt_add("faults", "", "fault rates: 429=0.05,500=0.05,503=,slow=,"
-	    "reset=,truncate=,401=,stall=", NULL);
+	    "reset=,truncate=,401=", NULL);
 	opt_add("fault-burst", "3", "most faults in a row for one request "
 	    "(0: no limit)", NULL);
 	opt_add("retry-after", "1", "Retry-After seconds on 429 faults", NULL);

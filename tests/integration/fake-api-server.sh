@@ -59,6 +59,18 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -d x "$url1/notify/f")
 code=$(curl -s -o /dev/null -w '%{http_code}' -d x "$url1/notify/f")
 [ "$code" = 200 ] || fail "after forced fault: $code"
 
+# --- hang (never answers) and endless (a body that never ends), forced
+curl -sf -X POST "$url1/_admin/fault?kind=hang&prefix=/notify/" >/dev/null
+rc=0
+curl -s -m 1 -d x "$url1/notify/h" >/dev/null || rc=$?
+[ "$rc" = 28 ] || fail "hang: curl exit $rc, expected a timeout (28)"
+curl -sf -X POST "$url1/_admin/fault?kind=endless&prefix=/notify/" >/dev/null
+rc=0
+curl -s -m 1 -d x "$url1/notify/e" >"$TMPDIR/endless" || rc=$?
+[ "$rc" = 28 ] || fail "endless: curl exit $rc, expected a timeout (28)"
+head -c 20 "$TMPDIR/endless" | grep -q '^{"items":\[{"n":1},' || fail "endless body"
+[ "$(wc -c <"$TMPDIR/endless")" -gt 100000 ] || fail "endless body too short"
+
 # --- bad fault specs are refused
 if timeout 5 fake-api --faults 'bogus=0.1' --port 0 >/dev/null 2>&1; then
 	fail "bad --faults accepted"
