@@ -1241,7 +1241,7 @@ gmail_pull(const struct gmail_opts *o, struct gmail_stats *st, struct err *e)
 	ho.backoff_max_ms = o->retry_max_ms ? o->retry_max_ms : 64000;
 	x.c = http_client_new(&ho);
 	if (o->quota_per_min >= 0) {
-		double q = o->quota_per_min > 0 ? o->quota_per_min : 4800;
+		double q = o->quota_per_min > 0 ? o->quota_per_min : 5700;
 		double burst = o->quota_burst > 0 ? o->quota_burst : q / 6;
 
 		ratelimit_init(&x.rl, q, burst);

@@ -32,7 +32,7 @@
  * a full sync follows, bounded below by the newest message seen minus a
  * day when the bookmark knows it.
  *
- * Quota: a token bucket of quota_per_min units (default 4800, 80 % of
+ * Quota: a token bucket of quota_per_min units (default 5700, 95 % of
  * Google's 6000 per user per minute), holding quota_burst units (default
  * a sixth of a minute's worth), charged with the per-method costs of
  * gmail.md 6.3 before each request (messages.get 20, messages.list 5,
@@ -73,7 +73,7 @@ struct gmail_opts {
 	int full;                   /* ignore the incremental bookmark */
 	int64_t since_ms;           /* full sync lower bound; -1: none */
 	int64_t window_ms;          /* full sync window; 0: 30 days */
-	double quota_per_min;       /* 0: 4800; < 0: no pacing */
+	double quota_per_min;       /* 0: 5700; < 0: no pacing */
 	double quota_burst;         /* 0: quota_per_min / 6 */
 	int batch_size;             /* 0: 50 (at most 100) */
 	size_t max_body;            /* per body; 0: 8 MiB */

@@ -363,6 +363,31 @@ http_backoff_ms(long base, long max, int attempt, uint64_t *rng)
 
 /* --- client --- */
 
+/* An environment override, used only when the caller left the option unset. */
+static void
+env_long(long *v, const char *name)
+{
+	const char *s = getenv(name);
+	char *end;
+	long x;
+
+	if (*v > 0 || s == NULL || *s == '\0')
+		return;
+	x = strtol(s, &end, 10);
+	if (*end == '\0' && x > 0)
+		*v = x;
+}
+
+static void
+env_int(int *v, const char *name)
+{
+	long x = *v;
+
+	env_long(&x, name);
+	if (x > 0 && x <= 100)
+		*v = (int)x;
+}
+
 struct http_client *
 http_client_new(const struct http_opts *opts)
 {
@@ -375,6 +400,11 @@ http_client_new(const struct http_opts *opts)
 	}
 	if (opts)
 		c->o = *opts;
+	/* Operators' knobs (salesintel(7)): for slow links, and for tests of
+	 * servers that never answer. */
+	env_long(&c->o.timeout_ms, "SALESINTEL_HTTP_TIMEOUT_MS");
+	env_long(&c->o.low_speed_secs, "SALESINTEL_HTTP_LOW_SPEED_SECS");
+	env_int(&c->o.max_tries, "SALESINTEL_HTTP_TRIES");
 	if (c->o.connect_timeout_ms <= 0)
 		c->o.connect_timeout_ms = 15000;
 	if (c->o.timeout_ms <= 0)

@@ -26,13 +26,14 @@
 static const char usage_text[] =
 	"usage: load [--db FILE] [--bq-dir DIR] [--strict] [--hard-delete]"
 	" [--bulk]\n"
-	"            [--busy-timeout MS] [--bq-file-size SIZE]"
-	" [--max-line SIZE]\n"
-	"            [--log-format text|json] [FILE...]\n";
+	"            [--busy-timeout MS] [--commit-interval MS]"
+	" [--bq-file-size SIZE]\n"
+	"            [--max-line SIZE]"
+	" [--log-format text|json] [FILE...]\n";
 
 enum {
 	OPT_DB = 256, OPT_BQDIR, OPT_STRICT, OPT_HARD, OPT_BULK, OPT_BUSY,
-	OPT_BQSIZE, OPT_MAXLINE, OPT_LOGFMT, OPT_VERSION
+	OPT_BQSIZE, OPT_MAXLINE, OPT_LOGFMT, OPT_VERSION, OPT_COMMIT
 };
 
 static const struct option longopts[] = {
@@ -42,6 +43,7 @@ static const struct option longopts[] = {
 	{ "hard-delete", no_argument, NULL, OPT_HARD },
 	{ "bulk", no_argument, NULL, OPT_BULK },
 	{ "busy-timeout", required_argument, NULL, OPT_BUSY },
+	{ "commit-interval", required_argument, NULL, OPT_COMMIT },
 	{ "bq-file-size", required_argument, NULL, OPT_BQSIZE },
 	{ "max-line", required_argument, NULL, OPT_MAXLINE },
 	{ "log-format", required_argument, NULL, OPT_LOGFMT },
@@ -61,7 +63,7 @@ static const struct option longopts[] = {
  * after that transaction committed.
  */
 #define COMMIT_ROWS 100000
-#define COMMIT_MS 1000
+#define COMMIT_MS_DEFAULT 1000
 #define COMMIT_STATE_BYTES ((size_t)4 << 20)
 
 struct ctx {
@@ -69,6 +71,7 @@ struct ctx {
 	struct bqdir *bq;
 	const struct schema_table *last;        /* table of the last RECORD */
 	int strict;
+	int commit_ms;          /* --commit-interval */
 	struct buf states;      /* STATE lines waiting for their commit */
 	size_t nstates;
 	uint64_t rows;          /* records since the last commit */
@@ -201,9 +204,9 @@ on_line(void *arg, struct stream_line *l)
 			rc = bqdir_bookmark(c->bq, l->msg.value, &e);
 		if (rc != 0)
 			return verdict(l, rc, &e, STREAM_DROP);
-		if (!c->strict && c->rows < COMMIT_ROWS &&
+		if (!c->strict && c->commit_ms > 0 && c->rows < COMMIT_ROWS &&
 		    c->states.len < COMMIT_STATE_BYTES &&
-		    mono_ms() - c->last_commit < COMMIT_MS && !input_idle(l)) {
+		    mono_ms() - c->last_commit < c->commit_ms && !input_idle(l)) {
 			buf_add(&c->states, l->text, l->len);
 			buf_addch(&c->states, '\n');
 			c->nstates++;
@@ -272,6 +275,7 @@ main(int argc, char **argv)
 	int opt, rc, rc2;
 
 	diag_init("load");
+	c.commit_ms = -1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_DB: db = optarg; break;
@@ -282,6 +286,11 @@ main(int argc, char **argv)
 		case OPT_BUSY:
 			if (parse_int_opt("--busy-timeout", optarg,
 			    &o.busy_timeout_ms) != 0)
+				return EX_USAGE;
+			break;
+		case OPT_COMMIT:
+			if (parse_int_opt("--commit-interval", optarg,
+			    &c.commit_ms) != 0)
 				return EX_USAGE;
 			break;
 		case OPT_BQSIZE:
@@ -336,6 +345,8 @@ main(int argc, char **argv)
 	so.on_end = on_end;
 	so.on_bad = on_bad;
 	c.strict = so.strict;
+	if (c.commit_ms < 0)
+		c.commit_ms = COMMIT_MS_DEFAULT;
 	c.last_commit = mono_ms();
 	rc = stream_run(&so, on_line, &c);
 	/* After a fatal error on_end did not run: keep what the last commit

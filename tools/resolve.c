@@ -13,7 +13,7 @@
 #include "json.h"
 #include "resolve.h"
 #include "resolve_load.h"
-#include "stream.h"
+#include "mapper.h"
 
 #include "banned.h"
 
@@ -62,50 +62,31 @@ struct ctx {
 	unsigned long resolved, matched;
 };
 
-/* A dotted path ("a.b.c") inside obj; NULL when a step is missing. */
-static struct json *
-field_at(struct json *obj, const char *path)
-{
-	const char *p = path, *dot;
-
-	while (obj != NULL && obj->type == JSON_OBJECT) {
-		dot = strchr(p, '.');
-		if (dot == NULL)
-			return json_get(obj, p);
-		obj = json_get_n(obj, p, (size_t)(dot - p));
-		p = dot + 1;
-	}
-	return NULL;
-}
-
-static enum stream_verdict
-on_line(void *arg, struct stream_line *l)
+/* The mapper hands over each RECORD of a known stream, and each plain
+ * object with its -f fields. */
+static enum mapper_verdict
+on_record(void *arg, struct mapper_record *r)
 {
 	struct ctx *c = arg;
 	struct resolve_match m;
-	int changed = 0;
 	size_t i;
 
-	if (l->msg.type == SINGER_RECORD) {
-		if (resolve_record(c->ix, l->doc, l->msg.stream, l->msg.record,
-		    &m) != 1)
-			return STREAM_PASS;
+	if (r->stream != NULL) {
+		if (resolve_record(c->ix, r->doc, r->stream, r->obj, &m) != 1)
+			return MAPPER_KEEP;
 		c->resolved++;
 		c->matched += m.rule != NULL;
-		return STREAM_CHANGED;
+		return MAPPER_CHANGED;
 	}
-	if (l->msg.type != SINGER_PLAIN)
-		return STREAM_PASS;
-	for (i = 0; i < c->nfields; i++) {
-		if (resolve_plain(c->ix, l->doc, l->root,
-		    field_at(l->root, c->fields[i]), &m) == 1) {
-			changed = 1;
+	/* a plain object: the first -f field that holds a value decides */
+	for (i = 0; i < r->nfields; i++) {
+		if (resolve_plain(c->ix, r->doc, r->obj, r->fields[i], &m) == 1) {
 			c->resolved++;
 			c->matched += m.rule != NULL;
-			break; /* the first field that holds a value decides */
+			return MAPPER_CHANGED;
 		}
 	}
-	return changed ? STREAM_CHANGED : STREAM_PASS;
+	return MAPPER_KEEP;
 }
 
 static int
@@ -135,7 +116,7 @@ int
 main(int argc, char **argv)
 {
 	struct ctx c = { 0 };
-	struct stream_opts so = { 0 };
+	struct mapper_opts mo = { 0 };
 	struct stream_stats stats = { 0 };
 	struct resolve_stats rs;
 	struct err e = ERR_INIT;
@@ -161,9 +142,9 @@ main(int argc, char **argv)
 		case OPT_FREEMAIL: freemail[nfree++] = optarg; break;
 		case OPT_REGION: region = optarg; break;
 		case 'f': c.fields[c.nfields++] = optarg; break;
-		case OPT_STRICT: so.strict = 1; break;
+		case OPT_STRICT: mo.stream.strict = 1; break;
 		case OPT_MAXLINE:
-			if (config_parse_size(optarg, &so.max_line) != 0) {
+			if (config_parse_size(optarg, &mo.stream.max_line) != 0) {
 				diag_error("bad --max-line: %s", optarg);
 				rc = EX_USAGE;
 			}
@@ -223,10 +204,14 @@ main(int argc, char **argv)
 	diag_debug("index: %zu contacts, %zu leads, %zu accounts, %zu mappings,"
 		" %zu free-mail domains, %zu internal domains", rs.contacts,
 		rs.leads, rs.accounts, rs.mappings, rs.freemail, rs.internal);
-	so.files = (const char *const *)(argv + optind);
-	so.nfiles = (size_t)(argc - optind);
-	so.stats = &stats;
-	rc = stream_run(&so, on_line, &c);
+	mo.stream.files = (const char *const *)(argv + optind);
+	mo.stream.nfiles = (size_t)(argc - optind);
+	mo.stream.stats = &stats;
+	mo.fields = c.fields;
+	mo.nfields = c.nfields;
+	mo.record_fn = on_record;
+	mo.ctx = &c;
+	rc = mapper_run(&mo);
 	diag_debug("%lu lines, %lu resolved, %lu matched", stats.lines,
 		c.resolved, c.matched);
 done:

@@ -143,6 +143,23 @@ START_TEST(phone_normalize_info)
 }
 END_TEST
 
+/* a NUL character counts like any other character, as in Python */
+START_TEST(phone_normalize_n_nul)
+{
+	struct buf b = BUF_INIT;
+
+	ck_assert_int_eq(phone_normalize_n("415\0005550100", 11, "US", &b, NULL),
+		PHONE_NOT_A_NUMBER);
+	ck_assert_int_eq(phone_normalize_n("(415) 555-0100\000", 15, "US", &b, NULL),
+		PHONE_OK);
+	ck_assert_str_eq(buf_cstr(&b), "+14155550100");
+	ck_assert_int_eq(phone_normalize_n("\000+44 20 7946 0958", 18, "US", &b, NULL),
+		PHONE_OK);
+	ck_assert_str_eq(buf_cstr(&b), "+442079460958");
+	buf_release(&b);
+}
+END_TEST
+
 /* region_for_number picks among the regions sharing a calling code */
 START_TEST(phone_region_for_number_shared_codes)
 {
@@ -325,6 +342,7 @@ suite(void)
 	tcase_add_test(tc, phone_normalize_idd);
 	tcase_add_test(tc, phone_normalize_errors);
 	tcase_add_test(tc, phone_normalize_info);
+	tcase_add_test(tc, phone_normalize_n_nul);
 	tcase_add_test(tc, phone_region_for_number_shared_codes);
 	tcase_add_test(tc, phone_re_compile_all_metadata);
 	tcase_add_test(tc, phone_re_match_leftmost_first);
