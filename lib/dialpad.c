@@ -287,6 +287,9 @@ api_error(const struct http_response *resp)
 		json_doc_init(&doc);
 		ready = 1;
 	}
+	/* An error envelope is small; a huge body is no message to parse. */
+	if (resp->body.len > 65536)
+		return NULL;
 	root = json_parse(&doc, resp->body.data ? resp->body.data : "", resp->body.len, &e);
 	err_release(&e);
 	err = json_get(root, "error");
@@ -583,7 +586,14 @@ dialpad_pull(const struct dialpad_opts *o, struct dialpad_stats *st,
 	run.started_ms = now;
 	run.watermark_ms = -1;
 
-	p.http = http_client_new(NULL);
+	{
+		/* A page of calls or sequences is kilobytes: a body of 64 MiB is
+		 * a broken or hostile server, not data. */
+		struct http_opts ho = { 0 };
+
+		ho.max_body = (size_t)64 << 20;
+		p.http = http_client_new(&ho);
+	}
 	ratelimit_init(&p.rl, o->per_minute > 0 ? o->per_minute : 1200, 20);
 	http_client_set_ratelimit(p.http, NULL);
 	rc = http_set_token(p.http, o->api_key, o->base_url, e);

@@ -168,8 +168,10 @@ get(struct pull *p, const char *what, struct err *e, int *rc)
 	obey_headers(p, &resp);
 	if (*rc) {
 		struct err pe = ERR_INIT;
-		const struct json *body = json_parse(&p->doc, resp.body.data ?
-		    resp.body.data : "", resp.body.len, &pe);
+		/* An error body is small; a huge one is no message to parse. */
+		const struct json *body = resp.body.len > 65536 ? NULL :
+		    json_parse(&p->doc, resp.body.data ? resp.body.data : "",
+		    resp.body.len, &pe);
 		const char *msg = json_get_str(body, "message");
 		const char *policy = json_get_str(body, "policyName");
 
@@ -330,7 +332,14 @@ hubspot_pull(const struct hubspot_opts *o, struct hubspot_stats *st,
 	p.now = ts_now_ms();
 	json_doc_init(&p.doc);
 	json_doc_init(&p.sdoc);
-	p.http = http_client_new(NULL);
+	{
+		/* A page of calls or sequences is kilobytes: a body of 64 MiB is
+		 * a broken or hostile server, not data. */
+		struct http_opts ho = { 0 };
+
+		ho.max_body = (size_t)64 << 20;
+		p.http = http_client_new(&ho);
+	}
 	ratelimit_init(&p.rl, 60.0 * (o->per_second > 0 ? o->per_second : 8), 8);
 	run.source = "hubspot";
 	run.job_type = "full";

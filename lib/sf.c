@@ -381,6 +381,24 @@ warnf(struct pull *p, const char *fmt, ...)
 	buf_release(&b);
 }
 
+static void debugf(struct pull *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+debugf(struct pull *p, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	if (!p->o->debug)
+		return;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	p->o->debug(buf_cstr(&b), p->o->ctx);
+	buf_release(&b);
+}
+
 static int
 emit(struct pull *p, struct buf *line, struct err *e)
 {
@@ -1038,6 +1056,8 @@ rest_window(struct pull *p, int64_t from, int64_t to, int probe, int *switched,
 			rc = SF_FAIL;
 			goto out;
 		}
+		debugf(p, "%s: page of %zu records (%ld so far)", p->ob->name,
+		    recs->count, p->rows);
 		next = json_get(root, "nextRecordsUrl");
 		{
 			const struct json *dn = json_get(root, "done");
@@ -1094,8 +1114,11 @@ rest_pull(struct pull *p, int64_t from, int probe, int *switched, int *code, str
 			continue;
 		}
 		case SF_RESTART:
-			if (++restarts > 5)
+			if (++restarts > 5) {
+				*code = EX_TEMPFAIL;
+				err_prefix(e, "query cursor lost 5 times");
 				return SF_FAIL;
+			}
 			warnf(p, "%s: query cursor lost (%s); restarting from the "
 			    "bookmark", p->ob->name, e->msg ? e->msg : "");
 			if (p->bookmark > wfrom)
@@ -1261,6 +1284,8 @@ bulk_pull(struct pull *p, int64_t from, int *code, struct err *e)
 			}
 		}
 		csv_reader_release(&cr);
+		debugf(p, "%s: Bulk job %s: %ld records so far", p->ob->name,
+		    buf_cstr(&jid), p->rows);
 		if (more < 0) {
 			*code = e->code;
 			rc = SF_FAIL;

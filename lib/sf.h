@@ -62,6 +62,8 @@ struct sf_opts {
 	int (*emit)(const char *line, size_t n, void *ctx);
 	/* warnings for the tool to print (no newline) */
 	void (*warn)(const char *msg, void *ctx);
+	/* progress details (each page, each Bulk chunk); may be NULL */
+	void (*debug)(const char *msg, void *ctx);
 	void *ctx;
 };
 

@@ -223,6 +223,30 @@ create_private(const char *path, struct err *e)
 	return 0;
 }
 
+/*
+ * WAL: readers never block the writer; NORMAL: a commit is safe from a
+ * crash of the process, which is what exactly-once needs, without an fsync
+ * per batch.  Switching a new database to WAL takes an exclusive lock, and
+ * SQLite answers "locked" at once, without the busy handler, while another
+ * process is setting up the same new file: retry within the busy timeout.
+ */
+static int
+set_wal(struct store *s, struct err *e)
+{
+	int waited = 0, rc;
+
+	for (;;) {
+		rc = exec(s, "PRAGMA journal_mode=WAL;"
+		    "PRAGMA synchronous=NORMAL;"
+		    "PRAGMA cache_size=-65536", e);
+		if (rc != EX_TEMPFAIL || waited >= s->o.busy_timeout_ms)
+			return rc;
+		err_release(e);
+		sqlite3_sleep(20);
+		waited += 20;
+	}
+}
+
 int
 store_open(struct store **out, const char *path,
 	const struct store_opts *opts, struct err *e)
@@ -264,12 +288,7 @@ store_open(struct store **out, const char *path,
 	sqlite3_busy_timeout(s->db, s->o.busy_timeout_ms);
 	sqlite3_extended_result_codes(s->db, 0);
 	if (!s->readonly) {
-		/* WAL: readers never block the writer; NORMAL: a commit is
-		 * safe from a crash of the process, which is what exactly-once
-		 * needs, without an fsync per batch. */
-		if ((rc = exec(s, "PRAGMA journal_mode=WAL;"
-		    "PRAGMA synchronous=NORMAL;"
-		    "PRAGMA cache_size=-65536", e)) != 0) {
+		if ((rc = set_wal(s, e)) != 0) {
 			err_prefix(e, "%s", path);
 			goto fail;
 		}

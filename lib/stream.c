@@ -1,6 +1,8 @@
 #include "stream.h"
 
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "banned.h"
 
@@ -38,6 +40,27 @@ stream_writer(struct stream *st)
 	return &st->w;
 }
 
+static int64_t
+mono_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec;
+}
+
+/* A progress line every 10 s, for people watching a terminal. */
+static void
+progress(const struct stream_stats *s, int64_t *last)
+{
+	int64_t now = mono_s();
+
+	if (now - *last < 10)
+		return;
+	*last = now;
+	diag_info("progress: %lu lines, %lu bad", s->lines, s->bad);
+}
+
 static void
 report(const struct stream_opts *o, void *ctx, const char *file,
     unsigned long line, const char *why)
@@ -61,6 +84,8 @@ stream_run(const struct stream_opts *o, stream_fn fn, void *ctx)
 	struct stream_stats stats;
 	size_t i, nin = o->nfiles ? o->nfiles : 1;
 	int rc = 0, noinput = 0, stop = 0, fatal = 0;
+	int tty = isatty(2);
+	int64_t last_progress = tty ? mono_s() : 0;
 
 	memset(&st, 0, sizeof(st));
 	memset(&stats, 0, sizeof(stats));
@@ -98,6 +123,8 @@ stream_run(const struct stream_opts *o, stream_fn fn, void *ctx)
 			if (got == NDJSON_EOF)
 				break;
 			stats.lines++;
+			if (tty && (stats.lines & 0xffff) == 0)
+				progress(&stats, &last_progress);
 			if (got == NDJSON_BAD) {
 				stats.bad++;
 				report(o, ctx, r.name, r.lineno,
@@ -114,6 +141,7 @@ stream_run(const struct stream_opts *o, stream_fn fn, void *ctx)
 			l.why = &why;
 			l.e = &fe;
 			l.st = &st;
+			l.input_buffered = r.end > r.start;
 			l.root = json_parse(&doc, line, len, &e);
 			if (l.root == NULL ||
 			    singer_classify(l.root, &l.msg, &e) != 0) {

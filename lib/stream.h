@@ -30,7 +30,9 @@
  * the current one).
  *
  * This is the tool's loop: it prints the per-line diagnostics itself (with
- * diag_input, or opts->on_bad when set), unlike the rest of lib/.
+ * diag_input, or opts->on_bad when set), unlike the rest of lib/.  When
+ * stderr is a terminal it also prints a progress line (diag_info) every 10
+ * seconds of a long run.
  *
  * Return value (the tool's exit code): 0; EX_DATAERR when a line was bad;
  * EX_NOINPUT when a named file could not be opened (reported, the others are
@@ -70,6 +72,9 @@ struct stream_line {
 	struct buf *why;        /* STREAM_BAD: append the reason here */
 	struct err *e;          /* STREAM_FATAL: err_set() the code here */
 	struct stream *st;      /* for stream_emit */
+	/* 1 when the reader already holds input after this line (so more
+	 * lines come without waiting); 0 when the next line needs a read. */
+	int input_buffered;
 };
 
 typedef enum stream_verdict (*stream_fn)(void *ctx, struct stream_line *l);

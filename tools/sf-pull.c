@@ -44,6 +44,13 @@ warn_stderr(const char *msg, void *ctx)
 	diag_warn("%s", msg);
 }
 
+static void
+debug_stderr(const char *msg, void *ctx)
+{
+	(void)ctx;
+	diag_debug("%s", msg);
+}
+
 static int
 parse_num(const char *s, double lo, double hi, double *out)
 {
@@ -214,6 +221,7 @@ main(int argc, char **argv)
 	o.now_ms = ts_now_ms();
 	o.emit = emit_stdout;
 	o.warn = warn_stderr;
+	o.debug = debug_stderr;
 
 	json_doc_init(&sdoc);
 	if (state_file)

@@ -95,7 +95,6 @@ enum fake_fault {
 	FAKE_FAULT_RESET,      /* TCP RST after the request is read */
 	FAKE_FAULT_TRUNCATE,   /* full Content-Length, half the body, close */
 	FAKE_FAULT_401,        /* access token refused (expired session) */
-	FAKE_FAULT_STALL,      /* full Content-Length, half the body, then silence (GET only) */
 	FAKE_FAULT_HANG,       /* read the request, never answer */
 	FAKE_FAULT_ENDLESS,    /* 200 with a chunked body that never ends */
 	FAKE_FAULT_COUNT

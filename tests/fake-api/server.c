@@ -359,7 +359,7 @@ reason(int status)
 /* ---- faults ---- */
 
 static const char *const fault_names[FAKE_FAULT_COUNT] = {
-	"none", "429", "500", "503", "slow", "reset", "truncate", "401", "stall",
+	"none", "429", "500", "503", "slow", "reset", "truncate", "401",
 	"hang", "endless",
 };
 static double fault_rate[FAKE_FAULT_COUNT];
@@ -1148,8 +1148,7 @@ serve(struct conn *c, char *head, const struct buf *body, int want_close)
 		m = route(path);
 		if (m)
 			fault = fault_decide(&r);
-		if ((fault == FAKE_FAULT_TRUNCATE || fault == FAKE_FAULT_STALL) &&
-		    strcmp(method, "GET") != 0)
+		if (fault == FAKE_FAULT_TRUNCATE && strcmp(method, "GET") != 0)
 			fault = FAKE_FAULT_NONE;
 		fault_counts[fault]++;
 		pthread_mutex_unlock(&big_lock);
@@ -1226,19 +1225,15 @@ serve(struct conn *c, char *head, const struct buf *body, int want_close)
 	buf_addstr(&out, "\r\n");
 	if (!is_head && w.status != 204 && w.status != 304) {
 		size_t n = w.body.len;
-		if (fault == FAKE_FAULT_TRUNCATE || fault == FAKE_FAULT_STALL)
+		if (fault == FAKE_FAULT_TRUNCATE)
 			n = n / 2;
 		buf_add(&out, w.body.data ? w.body.data : "", n);
 	}
 	if (send_all(c->fd, out.data, out.len) != 0)
 		rc = -1;
-	/* A response that never ends: nothing more until the client gives up. */
-	while (rc == 0 && fault == FAKE_FAULT_STALL && !atomic_load(&stopping) &&
-	    !peer_closed(c->fd))
-		sleep_ms(100);
 	log_request(&r, m ? m->name : (strncmp(path, "/_admin", 7) == 0 ?
 	    "_admin" : ""), w.status, fault, real_ms() - t0);
-	if (fault == FAKE_FAULT_TRUNCATE || fault == FAKE_FAULT_STALL || !keep)
+	if (fault == FAKE_FAULT_TRUNCATE || !keep)
 		rc = -1;
 done:
 	buf_release(&out);
@@ -1437,7 +1432,7 @@ main(int argc, char **argv)
 	opt_add("port-file", "", "write the port here once listening", NULL);
 	opt_add("seed", "1", "seed of the data and of the faults", NULL);
 	opt_add("faults", "", "fault rates: 429=0.05,500=0.05,503=,slow=,"
-	    "reset=,truncate=,401=,stall=,hang=,endless=", NULL);
+	    "reset=,truncate=,401=", NULL);
 	opt_add("fault-burst", "3", "most faults in a row for one request "
 	    "(0: no limit)", NULL);
 	opt_add("retry-after", "1", "Retry-After seconds on 429 faults", NULL);

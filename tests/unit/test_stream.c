@@ -379,6 +379,25 @@ START_TEST(stream_run_flush_at_state)
 }
 END_TEST
 
+static enum stream_verdict
+note_buffered(void *ctx, struct stream_line *l)
+{
+	buf_addch((struct buf *)ctx, '0' + l->input_buffered);
+	return STREAM_DROP;
+}
+
+/* input_buffered tells whether more input is already read after a line */
+START_TEST(stream_run_input_buffered)
+{
+	const char in[] = "{}\n{}\n{}\n";
+	struct buf seen = BUF_INIT;
+
+	ck_assert_int_eq(run(in, sizeof(in) - 1, 0, note_buffered, &seen), 0);
+	ck_assert_str_eq(buf_cstr(&seen), "110");
+	buf_release(&seen);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -399,6 +418,7 @@ suite(void)
 	tcase_add_test(tc, stream_run_dev_full);
 	tcase_add_test(tc, stream_run_epipe);
 	tcase_add_test(tc, stream_run_flush_at_state);
+	tcase_add_test(tc, stream_run_input_buffered);
 	suite_add_tcase(s, tc);
 	return s;
 }
