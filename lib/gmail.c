@@ -158,6 +158,11 @@ struct ctx {
 	char *full_h0;
 	int64_t full_next, full_until;
 	int full_started;       /* next_ms is meaningful */
+	/* bodies behind attachmentId, fetched in batches (see fetch_batch) */
+	struct idlist att_key, att_mid, att_aid;  /* key = mid "/" aid */
+	struct buf *att_data;   /* parallel to att_key (NULL entry: failed) */
+	int att_defer;          /* unknown attachments are noted, not fetched */
+	struct idlist need_mid, need_aid;
 };
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -249,6 +254,16 @@ emit(struct ctx *x, int flush)
 
 /* ---- auth -------------------------------------------------------------- */
 
+/* http://127.x, http://localhost, http://[::1]: a local test server */
+static int
+is_loopback_http(const char *url)
+{
+	return strncmp(url, "http://127.", 11) == 0 ||
+		strncmp(url, "http://localhost:", 17) == 0 ||
+		strncmp(url, "http://localhost/", 17) == 0 ||
+		strncmp(url, "http://[::1]", 12) == 0;
+}
+
 static int
 auth_load(struct ctx *x, struct err *e)
 {
@@ -288,7 +303,8 @@ auth_load(struct ctx *x, struct err *e)
 			goto out;
 		if (x->o->token_url && *x->o->token_url)
 			x->token_url = xstrdup(x->o->token_url);
-		else if (strcmp(x->sa.token_uri, GMAIL_TOKEN_URL) != 0) {
+		else if (strcmp(x->sa.token_uri, GMAIL_TOKEN_URL) != 0 &&
+		    !is_loopback_http(x->sa.token_uri)) {
 			rc = err_set(e, EX_CONFIG, "%s: token_uri %s is not "
 			    "Google's; give --token-url to use it", x->o->key_file,
 			    x->sa.token_uri);
@@ -507,6 +523,56 @@ fetch_attachment(void *ctx, const char *mid, const char *aid, struct buf *data,
 	return rc;
 }
 
+#define DEFERRED (-3)
+
+static long
+att_find(struct ctx *x, const char *mid, const char *aid)
+{
+	size_t i, ml = strlen(mid);
+
+	for (i = 0; i < x->att_key.n; i++)
+		if (strncmp(x->att_key.v[i], mid, ml) == 0 &&
+		    x->att_key.v[i][ml] == '/' &&
+		    strcmp(x->att_key.v[i] + ml + 1, aid) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* The fetch callback: from the batch-filled cache; in defer mode a miss is
+ * noted for the next attachment batch; otherwise fetched on its own. */
+static int
+fetch_cached(void *ctx, const char *mid, const char *aid, struct buf *data,
+	struct err *e)
+{
+	struct ctx *x = ctx;
+	long i = att_find(x, mid, aid);
+
+	if (i >= 0 && x->att_data[i].len) {
+		buf_add(data, x->att_data[i].data, x->att_data[i].len);
+		return 0;
+	}
+	if (x->att_defer && i < 0) {
+		idlist_add(&x->need_mid, mid);
+		idlist_add(&x->need_aid, aid);
+		return DEFERRED;
+	}
+	return fetch_attachment(ctx, mid, aid, data, e);
+}
+
+static void
+att_clear(struct ctx *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->att_key.n; i++)
+		buf_release(&x->att_data[i]);
+	free(x->att_data);
+	x->att_data = NULL;
+	idlist_release(&x->att_key);
+	idlist_release(&x->need_mid);
+	idlist_release(&x->need_aid);
+}
+
 /* ---- records, state ---------------------------------------------------- */
 
 static int
@@ -531,7 +597,7 @@ write_records(struct ctx *x, const char *body, size_t n, struct buf *out,
 	mo.mailbox = x->o->mailbox;
 	mo.time_extracted = buf_cstr(&te);
 	mo.max_body = x->o->max_body;
-	mo.fetch = fetch_attachment;
+	mo.fetch = fetch_cached;
 	mo.fetch_ctx = x;
 	rc = gmail_msg_records(out, root, &mo, &info, e);
 	if (!rc) {
@@ -627,7 +693,121 @@ struct slot {
 	const char *id;
 	struct buf rec;
 	int done;
+	char *deferred;         /* message JSON waiting for its attachments */
+	size_t deferred_n;
 };
+
+/*
+ * Fetch the noted attachments through the batch endpoint into the cache.
+ * Parts that fail are left out: the message then fetches them alone.
+ */
+static int
+fetch_attachments(struct ctx *x, struct err *e)
+{
+	size_t start, i;
+	int rc = 0;
+
+	for (start = 0; start < x->need_mid.n && !rc; start += (size_t)x->batch) {
+		size_t k = x->need_mid.n - start < (size_t)x->batch ?
+		    x->need_mid.n - start : (size_t)x->batch;
+		struct buf body = BUF_INIT, bnd = BUF_INIT, ct = BUF_INIT;
+		struct buf url = BUF_INIT, rct = BUF_INIT;
+		const char **paths = xcalloc(k, sizeof(*paths));
+		const char **cids = xcalloc(k, sizeof(*cids));
+		struct buf *pb = xcalloc(k, sizeof(*pb)), *cb = xcalloc(k, sizeof(*cb));
+		struct http_request q;
+		struct http_response r;
+		struct gmail_batch_resp br = { NULL, 0 };
+		const char *hdrs[2];
+
+		for (i = 0; i < k; i++) {
+			buf_init(&pb[i], 0);
+			buf_init(&cb[i], 0);
+			buf_addstr(&pb[i], "/gmail/v1/users/me/messages/");
+			http_urlencode(&pb[i], x->need_mid.v[start + i],
+			    strlen(x->need_mid.v[start + i]));
+			buf_addstr(&pb[i], "/attachments/");
+			http_urlencode(&pb[i], x->need_aid.v[start + i],
+			    strlen(x->need_aid.v[start + i]));
+			buf_printf(&cb[i], "a-%zu", start + i);
+			paths[i] = buf_cstr(&pb[i]);
+			cids[i] = buf_cstr(&cb[i]);
+		}
+		x->rng = x->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		buf_printf(&bnd, "gp_%016llx", (unsigned long long)x->rng);
+		gmail_batch_build(&body, buf_cstr(&bnd), paths, cids, k);
+		buf_printf(&ct, "Content-Type: multipart/mixed; boundary=%s",
+		    buf_cstr(&bnd));
+		hdrs[0] = buf_cstr(&ct);
+		hdrs[1] = NULL;
+		buf_printf(&url, "%s/batch/gmail/v1", x->base);
+		memset(&q, 0, sizeof(q));
+		q.method = "POST";
+		q.url = buf_cstr(&url);
+		q.headers = hdrs;
+		q.body = body.data;
+		q.body_len = body.len;
+		q.auth = 1;
+		q.cost = (double)k * COST_GET;
+		http_response_init(&r);
+		rc = api_do(x, &q, &r, e);
+		if (!rc) {
+			http_header_get(&r, "Content-Type", &rct);
+			if (gmail_batch_parse(&br, buf_cstr(&rct), buf_cstr(&r.body),
+			    r.body.len, e) != 0)
+				err_release(e);     /* the messages fetch them alone */
+		}
+		for (i = 0; i < k && !rc; i++) {
+			const struct gmail_batch_part *p = gmail_batch_find(&br, cids[i]);
+			struct json_doc doc;
+			struct json *root;
+			struct err pe = ERR_INIT;
+			struct buf key = BUF_INIT, data = BUF_INIT;
+			const struct json *d;
+
+			if (!p || p->status != 200)
+				continue;
+			json_doc_init(&doc);
+			root = json_parse(&doc, p->body, p->body_n, &pe);
+			d = json_get(root, "data");
+			if (json_is_str(d) && (mime_base64_decode(&data, d->s, d->n,
+			    MIME_B64_URL) == 0 || (buf_reset(&data),
+			    mime_base64_decode(&data, d->s, d->n, 0) == 0)) && data.len) {
+				size_t n = x->att_key.n;
+
+				buf_printf(&key, "%s/%s", x->need_mid.v[start + i],
+				    x->need_aid.v[start + i]);
+				idlist_add(&x->att_key, buf_cstr(&key));
+				x->att_data = xrealloc(x->att_data, (n + 1) *
+				    sizeof(*x->att_data));
+				x->att_data[n] = data;
+				buf_init(&data, 0);
+			}
+			buf_release(&data);
+			buf_release(&key);
+			err_release(&pe);
+			json_doc_release(&doc);
+		}
+		gmail_batch_resp_release(&br);
+		http_response_release(&r);
+		for (i = 0; i < k; i++) {
+			buf_release(&pb[i]);
+			buf_release(&cb[i]);
+		}
+		free(pb);
+		free(cb);
+		free(paths);
+		free(cids);
+		buf_release(&body);
+		buf_release(&bnd);
+		buf_release(&ct);
+		buf_release(&url);
+		buf_release(&rct);
+	}
+	idlist_clear(&x->need_mid);
+	idlist_clear(&x->need_aid);
+	return rc;
+}
 
 /*
  * Fetch ids[0..n) with format=full through the batch endpoint and append
@@ -715,11 +895,19 @@ fetch_batch(struct ctx *x, char **ids, size_t n, struct err *e)
 				continue;       /* missing part: again */
 			}
 			if (p->status == 200) {
-				int wr = write_records(x, p->body, p->body_n, &sl->rec, e);
+				int wr;
 
+				x->att_defer = 1;
+				wr = write_records(x, p->body, p->body_n, &sl->rec, e);
+				x->att_defer = 0;
 				if (wr == 0) {
 					sl->done = 1;
 					left--;
+				} else if (wr == DEFERRED) {
+					buf_reset(&sl->rec);
+					free(sl->deferred);
+					sl->deferred = xstrndup(p->body, p->body_n);
+					sl->deferred_n = p->body_n;
 				} else if (wr == EX_TEMPFAIL) {
 					buf_reset(&sl->rec);
 					err_release(e);
@@ -757,6 +945,25 @@ fetch_batch(struct ctx *x, char **ids, size_t n, struct err *e)
 			}
 			buf_release(&reason);
 		}
+		/* bodies behind attachmentId: one more batch, then those messages */
+		if (!rc && x->need_mid.n)
+			rc = fetch_attachments(x, e);
+		for (i = 0; i < n && !rc; i++) {
+			if (!s[i].deferred)
+				continue;
+			rc = write_records(x, s[i].deferred, s[i].deferred_n,
+			    &s[i].rec, e);
+			free(s[i].deferred);
+			s[i].deferred = NULL;
+			if (rc == EX_TEMPFAIL) {
+				buf_reset(&s[i].rec);
+				err_release(e);
+				rc = 0;
+			} else if (!rc) {
+				s[i].done = 1;
+				left--;
+			}
+		}
 		gmail_batch_resp_release(&br);
 		http_response_release(&r);
 		for (i = 0; i < k; i++) {
@@ -790,8 +997,10 @@ fetch_batch(struct ctx *x, char **ids, size_t n, struct err *e)
 			buf_add(&x->out, s[i].rec.data ? s[i].rec.data : "",
 			    s[i].rec.len);
 		buf_release(&s[i].rec);
+		free(s[i].deferred);
 	}
 	free(s);
+	att_clear(x);
 	if (!rc && emit(x, 0))
 		rc = err_set(e, EX_IOERR, "cannot write the output");
 	return rc;

@@ -8,9 +8,10 @@
  * "authorized_user" file (client_id, client_secret, refresh_token: one
  * user, userId "me").  It must not be readable by group or others.  The
  * token is kept for the run and renewed 5 minutes before it expires, and
- * once on a 401.  A key whose token_uri is not Google's is refused unless
- * the token URL is given explicitly (--token-url), so a doctored key file
- * cannot send the signed assertion elsewhere.
+ * once on a 401.  A key whose token_uri is neither Google's nor a
+ * loopback http URL (a local test server) is refused unless the token URL
+ * is given explicitly (--token-url), so a doctored key file cannot send
+ * the signed assertion elsewhere.
  *
  * Full sync: getProfile's historyId is recorded first; then messages.list
  * over time windows (q=after:A before:B in epoch seconds, oldest window

@@ -8,8 +8,10 @@
 #
 # Knobs (environment): DEMO_DIR (default demo), DEMO_MAILBOXES (3),
 # DEMO_MESSAGES per mailbox (2000), DEMO_ACCOUNTS (1000), DEMO_CONTACTS
-# (5000), DEMO_LEADS (2000), DEMO_CALLS (3000), DEMO_SEQUENCES (10),
+# (5000), DEMO_LEADS (2000), DEMO_CALLS (3000), DEMO_SEQUENCES_PER_REP (2),
+# DEMO_PEOPLE (3000),
 # DEMO_FAKE_ARGS (more fake-api options, e.g. --faults 500=0.02).
+# A third of the people are new: they write in but are not in the CRM yet.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
@@ -25,30 +27,35 @@ for t in fake-api sf-pull gmail-pull dialpad-pull hubspot-pull normalize-email \
     normalize-phone resolve load export notify; do
 	command -v "$t" >/dev/null || { echo "demo: $t is not built (make)" >&2; exit 70; }
 done
-command -v sqlite3 >/dev/null || { echo "demo: sqlite3 missing (build-aux/install-deps)" >&2; exit 69; }
+for t in sqlite3 jq curl openssl; do
+	command -v "$t" >/dev/null || { echo "demo: $t missing (sh build-aux/install-deps)" >&2; exit 69; }
+done
 
 # The dataset's "today": fixed at the first run, so a second run sees the
 # same data and only pulls what changed.
 [ -s "$demo/epoch" ] || date -u +%Y-%m-%dT00:00:00Z >"$demo/epoch"
 epoch=$(cat "$demo/epoch")
 
-# Credentials, made once, private, like a real install's.
+# Credentials, made once, private, like a real install's.  The fake checks
+# the Gmail service account's signature against the committed test key.
 [ -s "$demo/sf-jwt.key" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
 	-out "$demo/sf-jwt.key" 2>/dev/null
-[ -s "$demo/gmail-sa.key" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
-	-out "$demo/gmail-sa.key" 2>/dev/null
-printf 'demo-dialpad-key\n' >"$demo/dialpad.key"
-printf 'pat-na1-demo-hubspot-token\n' >"$demo/hubspot.token"
-chmod 600 "$demo"/*.key "$demo/hubspot.token"
+cp "$top/tests/fixtures/gmail/service-account.json" "$demo/gmail-sa.json"
+printf 'dp-fake-api-key\n' >"$demo/dialpad.key"
+printf 'pat-na1-fake-hubspot-token\n' >"$demo/hubspot.token"
+chmod 600 "$demo/sf-jwt.key" "$demo/gmail-sa.json" "$demo/dialpad.key" "$demo/hubspot.token"
 
 log=$demo/fake-api.stderr
 fake_dir=$(mktemp -d "${TMPDIR:-/tmp}/salesintel-demo.XXXXXX")
+# 1,000 accounts, 5,000 contacts, 2,000 leads, 3 mailboxes of 2,000
+# messages, 3,000 calls, about 10 sequences (2 for each of 5 reps).
 # shellcheck disable=SC2086
 fake-api --port 0 --port-file "$fake_dir/port" --seed 2026 --epoch "$epoch" \
+	--companies "${DEMO_ACCOUNTS:-1000}" --people "${DEMO_PEOPLE:-3000}" \
+	--sf-contacts "${DEMO_CONTACTS:-5000}" --sf-leads "${DEMO_LEADS:-2000}" \
 	--gmail-mailboxes "${DEMO_MAILBOXES:-3}" --gmail-messages "${DEMO_MESSAGES:-2000}" \
-	--companies "${DEMO_ACCOUNTS:-1000}" --sf-contacts "${DEMO_CONTACTS:-5000}" \
-	--sf-leads "${DEMO_LEADS:-2000}" --dialpad-calls "${DEMO_CALLS:-3000}" \
-	--hubspot-sequences "${DEMO_SEQUENCES:-10}" ${DEMO_FAKE_ARGS:-} \
+	--dp-calls "${DEMO_CALLS:-3000}" --dp-days 60 \
+	--hs-sequences "${DEMO_SEQUENCES_PER_REP:-2}" ${DEMO_FAKE_ARGS:-} \
 	</dev/null >"$log" 2>&1 &
 fake_pid=$!
 trap 'kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null; rm -rf "$fake_dir"' EXIT
@@ -56,17 +63,12 @@ i=0
 while [ ! -s "$fake_dir/port" ]; do
 	kill -0 "$fake_pid" 2>/dev/null || { echo "demo: fake-api did not start:" >&2; cat "$log" >&2; exit 69; }
 	i=$((i + 1))
-	[ $i -lt 1200 ] || { echo "demo: fake-api did not listen within 60 s" >&2; exit 69; }
+	[ $i -lt 2400 ] || { echo "demo: fake-api did not listen within 120 s" >&2; exit 69; }
 	sleep 0.05
 done
 url=http://127.0.0.1:$(cat "$fake_dir/port")
-mailboxes=$(curl -fsS "$url/_admin/gmail/mailboxes" | tr -d '[]"' | tr ',' ' ')
-
-# The service-account key file, as Google issues it (token_uri: the fake's).
-key=$(awk '{printf "%s\\n", $0}' "$demo/gmail-sa.key")
-printf '{"type":"service_account","client_email":"salesintel@demo-project.iam.gserviceaccount.com","private_key":"%s","token_uri":"%s/token"}\n' \
-	"$key" "$url" >"$demo/gmail-sa.json"
-chmod 600 "$demo/gmail-sa.json"
+mailboxes=$(curl -fsS "$url/_admin/truth?module=gmail" | jq -r '.gmail.mailboxes[].email' | tr '\n' ' ')
+[ -n "$mailboxes" ] || { echo "demo: the fake has no mailboxes" >&2; exit 70; }
 
 cat >"$demo/config" <<CONF
 # Written by pipelines/demo.sh: a real install's config, pointed at fake-api.
@@ -81,6 +83,11 @@ sf_jwt_key_file = $demo/sf-jwt.key
 mailboxes = $mailboxes
 gmail_key_file = $demo/gmail-sa.json
 gmail_base_url = $url
+gmail_token_url = $url/token
+# Google allows a mailbox about 285 messages.get a minute (6,000 quota units,
+# 20 each): a real first backfill of 2,000 messages takes 7 minutes a
+# mailbox.  The fake keeps no quota, so the demo lets gmail-pull go faster.
+gmail_quota = ${DEMO_GMAIL_QUOTA:-200000}
 dialpad_api_key_file = $demo/dialpad.key
 dialpad_base_url = $url/api/v2
 hubspot_token_file = $demo/hubspot.token

@@ -1,7 +1,7 @@
--- Inbound senders with no Salesforce contact or lead, last 30 days:
--- people who wrote to us and are in no CRM record yet (lead candidates).
--- Internal senders (internal_domains) are left out; so are free-mail
--- addresses matched to nothing, which stay in: they are people too.
+-- Inbound senders with no contact or lead, last 30 days
+-- People who wrote to us and are in no CRM record yet: lead candidates.
+-- Internal senders (internal_domains) are left out; free-mail senders stay
+-- in (they are people too).
 SELECT p.email_address,
        MAX(p.display_name) AS name,
        COUNT(DISTINCT m.message_id) AS messages,

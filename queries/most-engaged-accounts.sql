@@ -1,6 +1,6 @@
--- The most engaged accounts this week (the last 7 days): emails from the
--- account's people count 3, emails to them 1, calls 2, Salesforce
--- activities 1.  Ties broken by name.
+-- The most engaged accounts this week
+-- Over the last 7 days: an email from the account's people counts 3, an
+-- email to them 1, a call 2, a Salesforce activity 1.  Ties by name.
 WITH events(account_id, weight) AS (
 	SELECT p.sf_account_id, CASE WHEN p.role = 'from' THEN 3 ELSE 1 END
 	FROM gmail_participants AS p

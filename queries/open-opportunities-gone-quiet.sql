@@ -1,6 +1,6 @@
--- Accounts with open opportunities and no contact for 30 days: the last
--- touch is the latest email (either direction), call or Salesforce activity
--- tied to the account.
+-- Accounts with open opportunities and no contact for 30 days
+-- The last touch is the latest email (either direction), call or
+-- Salesforce activity tied to the account.
 WITH touch(account_id, at) AS (
 	SELECT p.sf_account_id, MAX(m.sent_at)
 	FROM gmail_participants AS p

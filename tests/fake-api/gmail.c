@@ -24,7 +24,9 @@
  * Admin (/_admin/gmail/...): POST add?mailbox=&count=, delete?mailbox=&id=,
  * label?mailbox=&id=&add=&remove=, retention?mailbox=&floor=ID|current,
  * token-error?error=&description=&status=&count=, quota?units=&burst=;
- * GET stats.  The truth lists every message with the values a correct
+ * GET stats, GET mailboxes (a JSON array of the addresses).  Trusted
+ * service accounts: the fixture tests/fixtures/gmail/service-account.json,
+ * and one more with --gmail-sa-key PEM --gmail-sa-email EMAIL.  The truth lists every message with the values a correct
  * client must produce.
  */
 #include "fake.h"
@@ -60,6 +62,9 @@ static const struct fake_option gm_options[] = {
 	{ "gmail-batch-part-faults", "0", "rate of failing batch parts (500/429)" },
 	{ "gmail-inline-max", "8192", "bodies larger than this go behind attachmentId" },
 	{ "gmail-history-floor", "0", "history ids below this are expired (404)" },
+	{ "gmail-sa-key", "", "PEM key file of one more trusted service account "
+	  "(its public half checks the JWTs)" },
+	{ "gmail-sa-email", "", "the client_email of --gmail-sa-key" },
 	{ NULL, NULL, NULL },
 };
 
@@ -1003,11 +1008,41 @@ b64url_strict(struct buf *out, const char *s, size_t n)
 	return mime_base64_decode(out, s, n, MIME_B64_URL);
 }
 
-static int
-verify_rs256(const char *input, size_t n, const struct buf *sig)
+/* The public key of the service account iss: the fixture's, or the one
+ * given with --gmail-sa-key / --gmail-sa-email. */
+static EVP_PKEY *
+sa_key_for(const char *iss)
 {
-	BIO *bio = BIO_new_mem_buf(sa_pubkey, -1);
-	EVP_PKEY *key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+	const char *file = fake_opt("gmail-sa-key");
+	const char *email = fake_opt("gmail-sa-email");
+	EVP_PKEY *key = NULL;
+	BIO *bio;
+
+	if (strcmp(iss, sa_email) == 0) {
+		bio = BIO_new_mem_buf(sa_pubkey, -1);
+		key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+		BIO_free(bio);
+		return key;
+	}
+	if (!file || !*file || !email || strcmp(iss, email) != 0)
+		return NULL;
+	bio = BIO_new_file(file, "r");
+	if (!bio)
+		return NULL;
+	key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	if (!key) {
+		(void)BIO_reset(bio);
+		key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+	}
+	BIO_free(bio);
+	return key;
+}
+
+static int
+verify_rs256(const char *iss, const char *input, size_t n,
+	const struct buf *sig)
+{
+	EVP_PKEY *key = sa_key_for(iss);
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	int ok = 0;
 
@@ -1018,8 +1053,16 @@ verify_rs256(const char *input, size_t n, const struct buf *sig)
 		ok = 1;
 	EVP_MD_CTX_free(ctx);
 	EVP_PKEY_free(key);
-	BIO_free(bio);
 	return ok;
+}
+
+static int
+sa_key_known(const char *iss)
+{
+	const char *email = fake_opt("gmail-sa-email");
+
+	return strcmp(iss, sa_email) == 0 || (email && *email &&
+	    strcmp(iss, email) == 0);
 }
 
 static void
@@ -1048,14 +1091,14 @@ jwt_grant(const struct fake_req *r, struct fake_resp *w, const char *jwt)
 		why = "Invalid JWT Signature.";
 		goto out;
 	}
-	if (!verify_rs256(jwt, (size_t)(d2 - jwt), &s)) {
-		why = "Invalid JWT Signature.";
-		goto out;
-	}
 	v = cJSON_GetObjectItem(cl, "iss");
-	if (!cJSON_IsString(v) || strcmp(v->valuestring, sa_email)) {
+	if (!cJSON_IsString(v) || !sa_key_known(v->valuestring)) {
 		err = "invalid_client";
 		why = "The OAuth client was not found.";
+		goto out;
+	}
+	if (!verify_rs256(v->valuestring, jwt, (size_t)(d2 - jwt), &s)) {
+		why = "Invalid JWT Signature.";
 		goto out;
 	}
 	buf_printf(&aud, "%s/token", r->base_url);
@@ -2278,6 +2321,15 @@ gm_admin(const char *rest, const struct fake_req *r, struct fake_resp *w)
 	struct gm_box *b = mb ? box_find(mb) : (nboxes ? &boxes[0] : NULL);
 	cJSON *o;
 
+	if (strcmp(rest, "/mailboxes") == 0) {
+		size_t i;
+
+		o = cJSON_CreateArray();
+		for (i = 0; i < nboxes; i++)
+			cJSON_AddItemToArray(o, cJSON_CreateString(boxes[i].email));
+		fake_resp_json(w, 200, o);
+		return 0;
+	}
 	if (strcmp(rest, "/stats") == 0) {
 		size_t i;
 
