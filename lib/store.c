@@ -44,6 +44,7 @@ struct tstate {
 	size_t last;                            /* most recently used */
 	int order[MAX_COLS];                    /* column of member i, last record */
 	int index_dropped;
+	int bulk_checked;                       /* bulk_drop looked at it */
 	int written;
 };
 
@@ -499,8 +500,29 @@ bind(sqlite3_stmt *st, int i, const struct value *v)
 static int
 bulk_drop(struct store *s, struct tstate *ts, struct err *e)
 {
-	if (!s->o.bulk || ts->index_dropped || ts->t->ncluster == 0)
+	sqlite3_stmt *st;
+	int rc, empty;
+
+	if (ts->index_dropped || ts->bulk_checked || ts->t->ncluster == 0)
 		return 0;
+	ts->bulk_checked = 1;
+	if (!s->o.bulk) {
+		/* A table empty at its first write in this run is filled
+		 * without its clustering index, built once at the end: a
+		 * first load of a table is several times faster so. */
+		buf_reset(&s->sql);
+		buf_printf(&s->sql, "SELECT 1 FROM %s LIMIT 1", ts->t->name);
+		rc = sqlite3_prepare_v2(s->db, buf_cstr(&s->sql), -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			return db_err(s, rc, e, ts->t->name);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_err(s, rc, e, ts->t->name);
+		empty = rc == SQLITE_DONE;
+		if (!empty)
+			return 0;
+	}
 	buf_reset(&s->sql);
 	buf_printf(&s->sql, "DROP INDEX IF EXISTS %s__cluster", ts->t->name);
 	ts->index_dropped = 1;

@@ -58,7 +58,9 @@
 struct store_opts {
 	int hard_delete;        /* remove deleted rows instead of marking them */
 	int bulk;               /* drop the clustering indexes of the tables
-	                         * written, rebuild them at close */
+	                         * written, rebuild them at close (done
+	                         * anyway for a table empty at its first
+	                         * write) */
 	int busy_timeout_ms;    /* 0: STORE_BUSY_TIMEOUT_MS */
 	int readonly;           /* open an existing database for reading only */
 };

@@ -167,6 +167,28 @@ START_TEST(store_record_upsert)
 }
 END_TEST
 
+/* a table empty at its first write loses its clustering index until the
+ * close rebuilds it; a table with rows keeps it */
+START_TEST(store_record_empty_table_bulk)
+{
+	struct err e = ERR_INIT;
+	const char *idx = "SELECT count(*) FROM sqlite_master WHERE name = "
+		"'sf_contacts__cluster'";
+
+	open_store(0);
+	ok("sf_contacts", "{\"contact_id\":\"c1\",\"email\":\"a@x.com\"}");
+	ck_assert_str_eq(q(idx), "0\n");
+	ck_assert_int_eq(store_close(s, &e), 0);
+	s = NULL;
+	open_store(0);
+	ck_assert_str_eq(q(idx), "1\n");
+	ok("sf_contacts", "{\"contact_id\":\"c2\",\"email\":\"b@x.com\"}");
+	ck_assert_str_eq(q(idx), "1\n");
+	ck_assert_str_eq(q("SELECT count(*) FROM sf_contacts INDEXED BY "
+		"sf_contacts__cluster WHERE email = 'a@x.com'"), "1\n");
+}
+END_TEST
+
 /* values convert to the column types */
 START_TEST(store_record_values)
 {
@@ -378,6 +400,7 @@ suite(void)
 	tcase_add_test(tc, store_open_adds_columns);
 	tcase_add_test(tc, store_record_upsert);
 	tcase_add_test(tc, store_record_values);
+	tcase_add_test(tc, store_record_empty_table_bulk);
 	tcase_add_test(tc, store_record_bad);
 	tcase_add_test(tc, store_record_soft_delete);
 	tcase_add_test(tc, store_record_hard_delete);
