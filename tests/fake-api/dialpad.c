@@ -423,7 +423,8 @@ dp_init(char **msg)
 			    (2000000 + fake_rng_below(&g, 7000000)));
 			num = buf_cstr(&b);
 		}
-		call_add(&g, i, num, NULL, NULL, t, 1);
+		/* spread over the reps there are (--reps may be under 5) */
+		call_add(&g, i % fake_dir_reps(), num, NULL, NULL, t, 1);
 		buf_release(&b);
 	}
 	{
