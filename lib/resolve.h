@@ -29,7 +29,9 @@
  * lead), then the most recently modified, then the lowest id (byte order).
  * A tie lowers the confidence to "fuzzy" (manual stays "manual"), divides
  * the score by 1 + (N - 1) / 4 for N candidates, and the method says N:
- * "email_contact_tie:3".
+ * "email_contact_tie:3".  Candidates that stand for the same record (two
+ * leads converted into one contact) count once; past 64 distinct ones, the
+ * rest are counted without that check.
  *
  * Every string a match points to belongs to the index and lives until
  * resolve_index_free().  Lookups use a scratch buffer of the index: one

@@ -19,6 +19,7 @@ static const struct fake_option dir_options[] = {
 	{ "companies", "30", "companies in the shared directory" },
 	{ "people", "150", "external people in the shared directory" },
 	{ "reps", "5", "our own sales reps" },
+	{ "scale", "1", "multiply --companies and --people by this" },
 	{ NULL, NULL, NULL },
 };
 
@@ -438,6 +439,10 @@ build(void)
 	if (built)
 		return;
 	built = 1;
+	if (fake_opt_int("scale") > 1) {
+		nc *= fake_opt_int("scale");
+		np *= fake_opt_int("scale");
+	}
 	if (nc < 1) nc = 1;
 	if (np < 0) np = 0;
 	if (nr < 1) nr = 1;
