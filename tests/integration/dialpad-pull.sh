@@ -6,7 +6,7 @@
 # failed etl_runs record.
 set -eu
 fail() { echo "FAIL: $*"; exit 1; }
-eval "$(fake-api-start --modules dialpad --seed 11 --log "$TMPDIR/req.log")"
+eval "$(fake-api-start --modules dialpad --seed 11 --retry-after 0 --log "$TMPDIR/req.log")"
 trap 'fake-api-stop' EXIT
 export DIALPAD_API_KEY=dp-fake-api-key
 base=$FAKE_URL/api/v2

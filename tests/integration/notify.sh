@@ -40,7 +40,7 @@ printf '' | NOTIFY_WEBHOOK_URL="$FAKE_URL/notify/x" notify 2>/dev/null
 [ $? -eq 65 ] || fail "empty message should exit 65"
 notify --bogus 2>/dev/null; [ $? -eq 64 ] || fail "bad option should exit 64"
 # A webhook that is down: a sysexits failure, the URL's secret part not shown.
-NOTIFY_WEBHOOK_URL="http://127.0.0.1:1/notify/s3cretW3bh00k" notify "x" 2>"$TMPDIR/err"
+SALESINTEL_HTTP_BACKOFF_MS=5 NOTIFY_WEBHOOK_URL="http://127.0.0.1:1/notify/s3cretW3bh00k" notify "x" 2>"$TMPDIR/err"
 rc=$?
 set -e
 [ "$rc" -eq 69 ] || [ "$rc" -eq 75 ] || fail "unreachable webhook: exit $rc"
