@@ -86,7 +86,7 @@ install: all
 	cp $(TOOL_BIN) $(DESTDIR)$(BINDIR)/
 	for f in man/*.[157]; do \
 		s=$${f##*.}; cp "$$f" $(DESTDIR)$(MANDIR)/man$$s/; done
-	cp -R schema pipelines $(DESTDIR)$(SHAREDIR)/
+	cp -R schema pipelines queries $(DESTDIR)$(SHAREDIR)/
 
 clean:
 	rm -rf build build-san build-fuzz

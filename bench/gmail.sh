@@ -70,10 +70,13 @@ pull --quota 57000
 t1=$(date +%s)
 stats=$(curl -sf "$FAKE_URL/_admin/gmail/stats")
 rej=$(echo "$stats" | sed 's/.*"rejected":\([0-9]*\).*/\1/')
-ceiling=3000    # 60000 units / 20 per message
-# the client's bucket starts full (57000 / 6 units = 475 messages): leave
-# that burst out of the steady rate
-rate=$(echo "($QN - 475) * 60 / ($t1 - $t0)" | bc)
-echo "quota: $QN messages in $((t1 - t0)) s: steady $rate messages/min of a" \
-	"$ceiling ceiling ($(echo "100 * $rate / $ceiling" | bc) %), $rej refused"
+units=$(echo "$stats" | sed 's/.*"units":\([0-9]*\).*/\1/')
+att=$(echo "$stats" | sed 's/.*"attachments":\([0-9]*\).*/\1/')
+# the client's bucket starts full (57000 / 6 = 9500 units): leave that
+# burst out of the steady rates
+urate=$(echo "($units - 9500) * 60 / ($t1 - $t0)" | bc)
+mrate=$(echo "$QN * ($units - 9500) / $units * 60 / ($t1 - $t0)" | bc)
+echo "quota: $QN messages ($att bodies behind attachmentId), $units units in" \
+	"$((t1 - t0)) s: steady $urate units/min of the 60000 ceiling" \
+	"($(echo "100 * $urate / 60000" | bc) %), $mrate messages/min, $rej refused"
 stop
