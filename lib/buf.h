@@ -33,7 +33,19 @@ int buf_grow(struct buf *b, size_t extra);
 /* Appends; each returns 0 on success, -1 when the buffer failed. */
 int buf_add(struct buf *b, const void *p, size_t n);
 int buf_addstr(struct buf *b, const char *s);
-int buf_addch(struct buf *b, int c);
+int buf_addch_slow(struct buf *b, int c);
+/* One byte: inline, as the JSON writers call it for every brace and comma. */
+static inline int
+buf_addch(struct buf *b, int c)
+{
+	if (b->len + 2 <= b->cap && !b->failed &&
+	    b->len + 1 <= (b->max ? b->max : BUF_MAX_DEFAULT)) {
+		b->data[b->len++] = (char)c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return buf_addch_slow(b, c);
+}
 int buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)

@@ -180,6 +180,20 @@ for tb in $tables; do
 	fi
 	[ -s "$t/ref.$tb.rows" ] && nonempty=$((nonempty + 1))
 done
+# The bookmarks derived from the data (not the clock) end where the
+# reference's are: Salesforce modstamps, Gmail history ids and newest
+# message times.  (Dialpad's started_before and HubSpot's last_synced are
+# the pull's wall clock, etl_runs and the *_at columns the runs' times.)
+for d in ref chaos; do
+	q -cmd '.mode quote' "$t/$d.db" "SELECT stream, json_extract(value, '\$.system_modstamp'),
+		json_extract(value, '\$.history_id'), json_extract(value, '\$.newest_internal_ms')
+		FROM sync_state WHERE stream LIKE 'sf\_%' ESCAPE '\\' OR stream LIKE 'gmail\_messages:%' ESCAPE '\\'
+		ORDER BY 1;
+		SELECT mailbox_email, last_history_id FROM gmail_sync_state ORDER BY 1" >"$t/$d.bookmarks"
+done
+[ "$(grep -c . "$t/ref.bookmarks")" -ge 8 ] || fail "too few bookmarks in the reference: $(cat "$t/ref.bookmarks")"
+cmp -s "$t/ref.bookmarks" "$t/chaos.bookmarks" ||
+	{ diff "$t/ref.bookmarks" "$t/chaos.bookmarks" >&2 || :; fail "the bookmarks differ after the chaos runs"; }
 # The comparison means something only if the sources delivered rows.
 for tb in sf_accounts sf_contacts sf_leads gmail_messages gmail_participants dialpad_calls hubspot_sequences; do
 	[ -s "$t/ref.$tb.rows" ] || fail "$tb is empty in the reference"
