@@ -115,6 +115,7 @@ main(int argc, char **argv)
 	}
 	if (rc) {
 		diag_error("%s", e.msg);
+		err_release(&e);
 		return rc;
 	}
 	o.api_key = key;

@@ -105,6 +105,7 @@ main(int argc, char **argv)
 	}
 	if (rc) {
 		diag_error("%s", e.msg);
+		err_release(&e);
 		free(users);
 		return rc;
 	}
