@@ -66,3 +66,14 @@ cli_common(struct cli_common *c, const struct cli_tool *t, int opt,
 		return EX_USAGE;
 	}
 }
+
+int
+cli_emit_stdout(void *ctx, const char *data, size_t n, int flush)
+{
+	(void)ctx;
+	if (n && fwrite(data, 1, n, stdout) != n)
+		return EX_IOERR;
+	if (flush && fflush(stdout) != 0)
+		return EX_IOERR;
+	return 0;
+}

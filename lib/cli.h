@@ -81,4 +81,10 @@ int cli_common(struct cli_common *c, const struct cli_tool *t, int opt,
 int cli_usage_error(const struct cli_tool *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * The pulls' output sink: write n bytes of data to stdout, flushing when
+ * flush is set (a commit point).  0, or EX_IOERR on a write error.
+ */
+int cli_emit_stdout(void *ctx, const char *data, size_t n, int flush);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "config.h"
 #include "dialpad.h"
 #include "diag.h"
@@ -21,17 +22,6 @@ static const char usage[] =
 	"                    [--window HOURS] [--lookback HOURS] [--base-url URL]\n"
 	"                    [--requests-per-minute N] [--no-transcripts]\n"
 	"                    [--log-format text|json] [-v]\n";
-
-static int
-emit_stdout(void *ctx, const char *data, size_t n, int flush)
-{
-	(void)ctx;
-	if (n && fwrite(data, 1, n, stdout) != n)
-		return EX_IOERR;
-	if (flush && fflush(stdout) != 0)
-		return EX_IOERR;
-	return 0;
-}
 
 static int
 hours_arg(const char *s, int64_t *ms)
@@ -131,7 +121,7 @@ main(int argc, char **argv)
 		return rc;
 	}
 	o.state = state;
-	o.emit = emit_stdout;
+	o.emit = cli_emit_stdout;
 	rc = dialpad_pull(&o, &st, &e);
 	if (rc)
 		diag_error("%s", e.msg ? e.msg : "failed");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "config.h"
 #include "diag.h"
 #include "gmail.h"
@@ -22,17 +23,6 @@ static const char usage[] =
 	"                  [--quota-burst UNITS] [--key-file FILE] [--token-url URL]\n"
 	"                  [--base-url URL] [--window-days N] [--batch-size N]\n"
 	"                  [--max-body BYTES] [--log-format text|json] [-v]\n";
-
-static int
-emit_stdout(void *ctx, const char *data, size_t n, int flush)
-{
-	(void)ctx;
-	if (n && fwrite(data, 1, n, stdout) != n)
-		return EX_IOERR;
-	if (flush && fflush(stdout) != 0)
-		return EX_IOERR;
-	return 0;
-}
 
 static int
 number_arg(const char *s, double min, double *out)
@@ -163,7 +153,7 @@ main(int argc, char **argv)
 		o.bookmark = state_bookmark(state, buf_cstr(&key));
 		buf_release(&key);
 	}
-	o.emit = emit_stdout;
+	o.emit = cli_emit_stdout;
 	rc = gmail_pull(&o, &st, &e);
 	if (rc)
 		diag_error("%s", e.msg ? e.msg : "failed");

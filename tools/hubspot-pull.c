@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "config.h"
 #include "diag.h"
 #include "hubspot.h"
@@ -20,17 +21,6 @@ static const char usage[] =
 	"                    [--base-url URL] [--sequences-path PATH]\n"
 	"                    [--requests-per-second N] [--no-details]\n"
 	"                    [--log-format text|json] [-v]\n";
-
-static int
-emit_stdout(void *ctx, const char *data, size_t n, int flush)
-{
-	(void)ctx;
-	if (n && fwrite(data, 1, n, stdout) != n)
-		return EX_IOERR;
-	if (flush && fflush(stdout) != 0)
-		return EX_IOERR;
-	return 0;
-}
 
 int
 main(int argc, char **argv)
@@ -120,7 +110,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	o.state = state;
-	o.emit = emit_stdout;
+	o.emit = cli_emit_stdout;
 	rc = hubspot_pull(&o, &st, &e);
 	if (rc)
 		diag_error("%s", e.msg ? e.msg : "failed");
