@@ -6,10 +6,12 @@
 
 #include <errno.h>
 #include <libpsl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "email.h"
 #include "freemail.h"
@@ -18,53 +20,84 @@
 
 #include "banned.h"
 
-/* ---- an arena for the strings of the index ---- */
+/*
+ * ---- the key store ----
+ *
+ * Every key of the tables (and every interned id) lives in chunks that
+ * never move, addressed by a 32-bit handle: the chunk in the high 16 bits,
+ * the offset in 8-byte units in the low 16.  So a table slot is 8 bytes
+ * (hash and handle), and the tables stay small enough for the cache.
+ * Handle 0 is never given out.
+ */
+#define CHUNK_SHIFT 19
+#define CHUNK_SIZE ((size_t)1 << CHUNK_SHIFT)   /* 512 KiB */
+#define MAX_CHUNKS 65536u
 
-struct arena_block {
-	struct arena_block *next;
-	size_t used, cap;
-	char data[];
+struct store {
+	char **chunks;          /* a big record has a chunk of its own */
+	uint32_t n;             /* chunks in use */
+	uint32_t cur;           /* the chunk small records go to */
+	size_t used;            /* bytes used in chunk cur */
 };
 
-struct arena {
-	struct arena_block *head;
-};
-
-static char *
-arena_strndup(struct arena *a, const char *s, size_t n)
+static void *
+store_ptr(const struct store *st, uint32_t h)
 {
-	struct arena_block *b = a->head;
-	char *p;
+	return st->chunks[h >> 16] + ((size_t)(h & 0xffff) << 3);
+}
 
-	if (b == NULL || b->cap - b->used < n + 1) {
-		size_t cap = n + 1 > 65536 ? n + 1 : 65536;
+static uint32_t
+store_new_chunk(struct store *st, size_t size)
+{
+	if (st->n == MAX_CHUNKS)
+		return UINT32_MAX;
+	if ((st->n & (st->n - 1)) == 0 || st->n == 0)
+		st->chunks = xrealloc(st->chunks, (st->n ? st->n * 2 : 1) *
+			sizeof(*st->chunks));
+	st->chunks[st->n] = xmalloc(size);
+	return st->n++;
+}
 
-		b = xmalloc(sizeof(*b) + cap);
-		b->used = 0;
-		b->cap = cap;
-		b->next = a->head;
-		a->head = b;
+/* Room for size bytes (8-byte aligned); 0 when the store is full (32 GiB). */
+static uint32_t
+store_alloc(struct store *st, size_t size)
+{
+	uint32_t c;
+
+	size = (size + 7) & ~(size_t)7;
+	if (st->n == 0) {
+		/* chunk 0 is a normal one, and its first bytes unused */
+		st->cur = store_new_chunk(st, CHUNK_SIZE);
+		st->used = 8;
 	}
-	p = b->data + b->used;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	b->used += n + 1;
-	return p;
+	if (size > CHUNK_SIZE / 4) {
+		c = store_new_chunk(st, size);
+		return c == UINT32_MAX ? 0 : c << 16;
+	}
+	if (CHUNK_SIZE - st->used < size) {
+		c = store_new_chunk(st, CHUNK_SIZE);
+		if (c == UINT32_MAX)
+			return 0;
+		st->cur = c;
+		st->used = 0;
+	}
+	c = (st->cur << 16) | (uint32_t)(st->used >> 3);
+	st->used += size;
+	return c;
 }
 
 static void
-arena_release(struct arena *a)
+store_release(struct store *st)
 {
-	struct arena_block *b, *next;
+	uint32_t i;
 
-	for (b = a->head; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
-	a->head = NULL;
+	for (i = 0; i < st->n; i++)
+		free(st->chunks[i]);
+	free(st->chunks);
+	memset(st, 0, sizeof(*st));
 }
 
-/* ---- a string-keyed hash table whose values are chains of references ---- */
+/* ---- string-keyed hash tables whose values are chains of references ---- */
 
 /* A reference: the kind in the top two bits, the record index below. */
 enum ref_kind { REF_CONTACT, REF_LEAD, REF_ACCOUNT, REF_MAPPING };
@@ -73,11 +106,36 @@ enum ref_kind { REF_CONTACT, REF_LEAD, REF_ACCOUNT, REF_MAPPING };
 #define REF_INDEX(r) ((r) & 0x3fffffffu)
 #define NO_ENTRY UINT32_MAX
 
-/* Keys hold no NUL byte (they are C strings), so strncmp compares them. */
+/*
+ * A key in the store: its length, the first entry of its chain, and the
+ * bytes, NUL-terminated (keys hold no NUL).  In the table of ids, aux is 1
+ * + the index of the contact with that id (0: none), so a lead's converted
+ * contact is found without a lookup.
+ *
+ * The first lookup of a key after resolve_index_finish works out the
+ * answer, then moves the key to a new record with the answer right after
+ * it (answer: its offset from the record) and points the slot there: a key
+ * seen again costs one probe and reads one place.
+ */
+struct keyrec {
+	uint32_t len;
+	uint32_t head;
+	uint32_t aux;
+	uint32_t answer;        /* 0: not worked out yet */
+	char key[];
+};
+
+#define KEYREC(k) ((struct keyrec *)(void *)((char *)(k) - \
+	offsetof(struct keyrec, key)))
+
+/*
+ * Open addressing, linear probing, at most half full.  A slot keeps the
+ * low half of its key's hash: the position comes from it (growing never
+ * hashes a key again) and it is compared before the key is touched.
+ */
 struct slot {
-	const char *key;        /* NULL: empty slot; NUL-terminated, in the arena */
-	uint32_t tag;           /* the high half of the key's hash */
-	uint32_t head;          /* first entry of the chain */
+	uint32_t hash;
+	uint32_t key;           /* handle of the keyrec; 0: empty slot */
 };
 
 struct entry {
@@ -86,6 +144,7 @@ struct entry {
 };
 
 struct map {
+	struct store *st;
 	struct slot *slots;
 	size_t mask;            /* slots - 1; a power of two minus one */
 	size_t used;
@@ -115,12 +174,35 @@ hash_bytes(const char *s, size_t n)
 	return h;
 }
 
+/*
+ * The slots of a table.  A large one is asked for in huge pages where the
+ * system gives them on request (transparent huge pages, "madvise"): its
+ * probes land anywhere, and with 4 KiB pages most would miss the TLB too.
+ */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static struct slot *
+slots_alloc(size_t n)
+{
+	size_t bytes = n * sizeof(struct slot);
+	void *p;
+
+	if (bytes < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+		return xcalloc(n, sizeof(struct slot));
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, bytes);
+	return p;
+}
+
 static void
-map_init(struct map *m)
+map_init(struct map *m, struct store *st)
 {
 	memset(m, 0, sizeof(*m));
+	m->st = st;
 	m->mask = 63;
-	m->slots = xcalloc(m->mask + 1, sizeof(*m->slots));
+	m->slots = slots_alloc(m->mask + 1);
 }
 
 static void
@@ -131,64 +213,112 @@ map_release(struct map *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static struct keyrec *
+slot_key(const struct map *m, const struct slot *s)
+{
+	return store_ptr(m->st, s->key);
+}
+
+/* The slot of key (hash h), or the empty slot where it would go. */
 static struct slot *
 map_find(const struct map *m, const char *key, size_t n, uint64_t h)
 {
-	size_t i = (size_t)h & m->mask;
+	uint32_t h32 = (uint32_t)h;
+	size_t i = h32 & m->mask;
 
 	for (;;) {
 		struct slot *s = &m->slots[i];
 
-		if (s->key == NULL)
+		if (s->key == 0)
 			return s;
-		if (s->tag == (uint32_t)(h >> 32) &&
-		    strncmp(s->key, key, n) == 0 && s->key[n] == '\0')
-			return s;
+		if (s->hash == h32) {
+			const struct keyrec *kr = slot_key(m, s);
+
+			if (kr->len == n && memcmp(kr->key, key, n) == 0)
+				return s;
+		}
 		i = (i + 1) & m->mask;
 	}
 }
 
+/* Make the table hold at least want keys without growing. */
 static void
-map_grow(struct map *m)
+map_resize(struct map *m, size_t want)
 {
 	struct slot *old = m->slots;
-	size_t i, oldn = m->mask + 1;
+	size_t i, oldn = m->mask + 1, n = oldn;
 
-	m->mask = oldn * 2 - 1;
-	m->slots = xcalloc(m->mask + 1, sizeof(*m->slots));
+	while (want * 4 > n * 3)
+		n *= 2;
+	if (n == oldn)
+		return;
+	m->mask = n - 1;
+	m->slots = slots_alloc(n);
 	for (i = 0; i < oldn; i++) {
-		if (old[i].key != NULL) {
-			size_t n = strlen(old[i].key);
-			struct slot *s = map_find(m, old[i].key, n,
-				hash_bytes(old[i].key, n));
+		if (old[i].key != 0) {
+			size_t j = old[i].hash & m->mask;
 
-			*s = old[i];
+			while (m->slots[j].key != 0)
+				j = (j + 1) & m->mask;
+			m->slots[j] = old[i];
 		}
 	}
 	free(old);
 }
 
-/* Add ref under key (copied into the arena the first time). */
+/* Room for more entries (chain links) without reallocating. */
 static void
-map_add(struct map *m, struct arena *a, const char *key, size_t n,
-	uint32_t ref)
+map_reserve_entries(struct map *m, size_t more)
+{
+	if (m->centries - m->nentries >= more)
+		return;
+	m->centries = m->nentries + more;
+	m->entries = xrealloc(m->entries, m->centries * sizeof(*m->entries));
+}
+
+/* The key record of key, inserted (copied into the store) if new; NULL
+ * when the store is full. */
+static struct keyrec *
+map_insert(struct map *m, const char *key, size_t n)
 {
 	uint64_t h = hash_bytes(key, n);
 	struct slot *s = map_find(m, key, n, h);
+	struct keyrec *kr;
+	uint32_t k;
+
+	if (s->key != 0)
+		return slot_key(m, s);
+	if (n > UINT32_MAX - 64 ||
+	    (k = store_alloc(m->st, sizeof(*kr) + n + 1)) == 0)
+		return NULL;
+	if ((m->used + 1) * 4 > (m->mask + 1) * 3) {
+		map_resize(m, m->used + 1);
+		s = map_find(m, key, n, h);
+	}
+	kr = store_ptr(m->st, k);
+	kr->len = (uint32_t)n;
+	kr->head = NO_ENTRY;
+	kr->aux = 0;
+	kr->answer = 0;
+	memcpy(kr->key, key, n);
+	kr->key[n] = '\0';
+	s->hash = (uint32_t)h;
+	s->key = k;
+	m->used++;
+	return kr;
+}
+
+/* Add ref under key (copied into the store the first time). */
+static void
+map_add(struct map *m, const char *key, size_t n, uint32_t ref)
+{
+	struct keyrec *kr = map_insert(m, key, n);
 	struct entry *e;
 
-	if (s->key == NULL) {
-		if ((m->used + 1) * 2 > m->mask + 1) {
-			map_grow(m);
-			s = map_find(m, key, n, h);
-		}
-		s->key = arena_strndup(a, key, n);
-		s->tag = (uint32_t)(h >> 32);
-		s->head = NO_ENTRY;
-		m->used++;
-	} else if (s->head != NO_ENTRY && m->entries[s->head].ref == ref) {
+	if (kr == NULL)
+		return;
+	if (kr->head != NO_ENTRY && m->entries[kr->head].ref == ref)
 		return; /* the same record twice (phone == mobile) */
-	}
 	if (m->nentries == m->centries) {
 		m->centries = m->centries ? m->centries * 2 : 256;
 		m->entries = xrealloc(m->entries,
@@ -196,24 +326,22 @@ map_add(struct map *m, struct arena *a, const char *key, size_t n,
 	}
 	e = &m->entries[m->nentries];
 	e->ref = ref;
-	e->next = s->head;
-	s->head = (uint32_t)m->nentries++;
+	e->next = kr->head;
+	kr->head = (uint32_t)m->nentries++;
 }
 
-/* The first entry of key's chain, or NO_ENTRY. */
-static uint32_t
-map_get(const struct map *m, const char *key, size_t n)
+/* The slot of key; its key is 0 when the key is absent. */
+static struct slot *
+map_lookup(const struct map *m, const char *key, size_t n)
 {
-	const struct slot *s = map_find(m, key, n, hash_bytes(key, n));
-
-	return s->key == NULL ? NO_ENTRY : s->head;
+	return map_find(m, key, n, hash_bytes(key, n));
 }
 
 /* A set of strings is a map whose chains are not used. */
 static int
 set_has(const struct map *m, const char *key, size_t n)
 {
-	return m->used > 0 && map_get(m, key, n) != NO_ENTRY;
+	return m->used > 0 && map_lookup(m, key, n)->key != 0;
 }
 
 /* ---- records ---- */
@@ -250,7 +378,7 @@ struct mapping {
 } while (0)
 
 struct resolve_index {
-	struct arena strings;
+	struct store keys;      /* every key and id of the tables below */
 	struct map ids;         /* interned ids: one pointer per distinct id */
 	VEC(struct contact) contacts;
 	VEC(struct lead) leads;
@@ -259,7 +387,6 @@ struct resolve_index {
 	struct map email;       /* email key -> contacts, leads, mappings */
 	struct map phone;       /* E.164 -> contacts, leads, accounts, mappings */
 	struct map domain;      /* website domain -> accounts */
-	struct map contact_by_id; /* contact id -> contact (for its account) */
 	struct freemail *freemail;
 	struct map internal;
 	psl_ctx_t *psl;
@@ -278,26 +405,12 @@ nz(const char *s)
 static const char *
 intern(struct resolve_index *ix, const char *s)
 {
-	size_t n;
-	uint64_t h;
-	struct slot *sl;
+	struct keyrec *kr;
 
 	if (nz(s) == NULL)
 		return NULL;
-	n = strlen(s);
-	h = hash_bytes(s, n);
-	sl = map_find(&ix->ids, s, n, h);
-	if (sl->key == NULL) {
-		if ((ix->ids.used + 1) * 2 > ix->ids.mask + 1) {
-			map_grow(&ix->ids);
-			sl = map_find(&ix->ids, s, n, h);
-		}
-		sl->key = arena_strndup(&ix->strings, s, n);
-		sl->tag = (uint32_t)(h >> 32);
-		sl->head = NO_ENTRY;
-		ix->ids.used++;
-	}
-	return sl->key;
+	kr = map_insert(&ix->ids, s, strlen(s));
+	return kr != NULL ? kr->key : NULL;
 }
 
 static int64_t
@@ -315,13 +428,12 @@ resolve_index_new(void)
 {
 	struct resolve_index *ix = xcalloc(1, sizeof(*ix));
 
-	map_init(&ix->ids);
-	map_init(&ix->email);
-	map_init(&ix->phone);
-	map_init(&ix->domain);
-	map_init(&ix->contact_by_id);
+	map_init(&ix->ids, &ix->keys);
+	map_init(&ix->email, &ix->keys);
+	map_init(&ix->phone, &ix->keys);
+	map_init(&ix->domain, &ix->keys);
 	ix->freemail = freemail_new_default();
-	map_init(&ix->internal);
+	map_init(&ix->internal, &ix->keys);
 	memcpy(ix->region, "US", 3);
 	ix->scratch = xcalloc(1, sizeof(*ix->scratch));
 	/* the newest of the distribution's list and libpsl's built-in one */
@@ -349,7 +461,6 @@ resolve_index_free(struct resolve_index *ix)
 	map_release(&ix->email);
 	map_release(&ix->phone);
 	map_release(&ix->domain);
-	map_release(&ix->contact_by_id);
 	freemail_free(ix->freemail);
 	map_release(&ix->internal);
 	free(ix->contacts.v);
@@ -358,10 +469,40 @@ resolve_index_free(struct resolve_index *ix)
 	free(ix->mappings.v);
 	if (ix->psl != NULL)
 		psl_free(ix->psl);
-	arena_release(&ix->strings);
+	store_release(&ix->keys);
 	buf_release(ix->scratch);
 	free(ix->scratch);
 	free(ix);
+}
+
+#define VEC_RESERVE(vec, more) do { \
+	if ((vec).cap - (vec).n < (more)) { \
+		(vec).cap = (vec).n + (more); \
+		(vec).v = xrealloc((vec).v, (vec).cap * sizeof(*(vec).v)); \
+	} \
+} while (0)
+
+void
+resolve_index_reserve(struct resolve_index *ix, size_t contacts,
+	size_t leads, size_t accounts, size_t mappings)
+{
+	size_t all = contacts + leads + accounts + mappings;
+
+	/* a hint: more than 2^30 records cannot be added anyway */
+	if (all > 0x3fffffff)
+		return;
+	VEC_RESERVE(ix->contacts, contacts);
+	VEC_RESERVE(ix->leads, leads);
+	VEC_RESERVE(ix->accounts, accounts);
+	VEC_RESERVE(ix->mappings, mappings);
+	map_resize(&ix->ids, ix->ids.used + all);
+	map_resize(&ix->email, ix->email.used + contacts + leads + mappings);
+	map_reserve_entries(&ix->email, contacts + leads + mappings);
+	/* one number a record: a guess, the tables grow when it is short */
+	map_resize(&ix->phone, ix->phone.used + all);
+	map_reserve_entries(&ix->phone, all);
+	map_resize(&ix->domain, ix->domain.used + accounts);
+	map_reserve_entries(&ix->domain, accounts);
 }
 
 static void
@@ -369,7 +510,7 @@ add_email(struct resolve_index *ix, struct buf *k, const char *addr,
 	uint32_t ref)
 {
 	if (nz(addr) && resolve_email_key(addr, strlen(addr), k) == 0)
-		map_add(&ix->email, &ix->strings, k->data, k->len, ref);
+		map_add(&ix->email, k->data, k->len, ref);
 }
 
 static void
@@ -377,7 +518,7 @@ add_phone(struct resolve_index *ix, struct buf *k, const char *num,
 	uint32_t ref)
 {
 	if (nz(num) && resolve_phone_key(num, strlen(num), ix->region, k) == 0)
-		map_add(&ix->phone, &ix->strings, k->data, k->len, ref);
+		map_add(&ix->phone, k->data, k->len, ref);
 }
 
 int
@@ -395,7 +536,8 @@ resolve_index_add_contact(struct resolve_index *ix,
 	rec.modified = stamp(c->modified);
 	ref = REF(REF_CONTACT, ix->contacts.n);
 	VEC_PUSH(ix->contacts, rec);
-	map_add(&ix->contact_by_id, &ix->strings, rec.id, strlen(rec.id), ref);
+	/* the id's key record finds the contact (the last one added) */
+	KEYREC(rec.id)->aux = REF_INDEX(ref) + 1;
 	add_email(ix, &k, c->email, ref);
 	add_phone(ix, &k, c->phone, ref);
 	add_phone(ix, &k, c->mobile_phone, ref);
@@ -454,12 +596,12 @@ resolve_index_add_account(struct resolve_index *ix,
 	if (nz(a->website) &&
 	    resolve_website_domain(a->website, strlen(a->website), &k) == 0 &&
 	    !public_suffix(ix, k.data))
-		map_add(&ix->domain, &ix->strings, k.data, k.len, ref);
+		map_add(&ix->domain, k.data, k.len, ref);
 	if (nz(a->domain) &&
 	    resolve_website_domain(a->domain, strlen(a->domain), &k2) == 0 &&
 	    (k.len != k2.len || memcmp(k.data, k2.data, k.len) != 0) &&
 	    !public_suffix(ix, k2.data))
-		map_add(&ix->domain, &ix->strings, k2.data, k2.len, ref);
+		map_add(&ix->domain, k2.data, k2.len, ref);
 	add_phone(ix, &k, a->phone, ref);
 	buf_release(&k);
 	buf_release(&k2);
@@ -493,13 +635,13 @@ resolve_index_add_mapping(struct resolve_index *ix,
 }
 
 static int
-add_domain_set(struct resolve_index *ix, struct map *set, const char *d)
+add_domain_set(struct map *set, const char *d)
 {
 	struct buf k = BUF_INIT;
 	int rc = -1;
 
 	if (d != NULL && resolve_website_domain(d, strlen(d), &k) == 0) {
-		map_add(set, &ix->strings, k.data, k.len, 0);
+		map_add(set, k.data, k.len, 0);
 		rc = 0;
 	}
 	buf_release(&k);
@@ -509,7 +651,7 @@ add_domain_set(struct resolve_index *ix, struct map *set, const char *d)
 int
 resolve_index_add_internal_domain(struct resolve_index *ix, const char *domain)
 {
-	return add_domain_set(ix, &ix->internal, domain);
+	return add_domain_set(&ix->internal, domain);
 }
 
 int
@@ -791,15 +933,12 @@ pick_offer(struct pick *p, const struct cand *c)
 static const char *
 contact_account(const struct resolve_index *ix, const char *contact_id)
 {
-	uint32_t e;
+	uint32_t aux;
 
 	if (contact_id == NULL)
 		return NULL;
-	e = map_get(&ix->contact_by_id, contact_id, strlen(contact_id));
-	if (e == NO_ENTRY)
-		return NULL;
-	return ix->contacts.v[REF_INDEX(ix->contact_by_id.entries[e].ref)]
-		.account_id;
+	aux = KEYREC(contact_id)->aux; /* contact_id is interned */
+	return aux == 0 ? NULL : ix->contacts.v[aux - 1].account_id;
 }
 
 static void
@@ -933,47 +1072,193 @@ rule_manual(const struct resolve_index *ix, const struct map *mp,
 	return match_fill(m, &p, "manual");
 }
 
-/* The domain part of a key, at a level: "a.b.c" -> "b.c" -> "c". */
+/* Is domain d[0..end) or one of its parents ("a.b.c" -> "b.c" -> "c") in
+ * set? */
 static int
-domain_in(const struct map *set, const char *d, const char *stop)
+domain_in(const struct map *set, const char *d, const char *end)
 {
 	const char *p = d;
 
 	for (;;) {
-		if (set_has(set, p, strlen(p)))
+		if (set_has(set, p, (size_t)(end - p)))
 			return 1;
-		if (stop != NULL && p == stop)
-			return 0;
-		p = strchr(p, '.');
+		p = memchr(p, '.', (size_t)(end - p));
 		if (p == NULL)
 			return 0;
 		p++;
 	}
 }
 
-int
-resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
-	struct resolve_match *m)
+/*
+ * An answer, right after its key in the store: what resolve_email or
+ * resolve_phone returns for the key, with the strings of the match after
+ * it: contact id, lead id, account id, method, each NUL-terminated ("" for
+ * a NULL id: an id is never empty).
+ */
+struct answer {
+	const char *confidence, *rule;
+	double score;
+	unsigned candidates;
+	uint32_t clen, llen, alen;
+	uint8_t rc, is_internal, mlen;
+	char text[];
+};
+
+static size_t
+len0(const char *s)
 {
-	struct buf *k = ix->scratch;
+	return s != NULL ? strlen(s) : 0;
+}
+
+/*
+ * Remember (rc, m) for the key of slot s in table mp: after
+ * resolve_index_finish only (before it, more records may come and change
+ * the answer).  The key moves to a new record followed by the answer, and
+ * the slot points there (the old record is left unused: nothing else
+ * points into these tables; chunks never move).
+ */
+static void
+answer_keep(const struct resolve_index *ix, const struct map *mp,
+	struct slot *s, int rc, const struct resolve_match *m)
+{
+	const struct keyrec *old = slot_key(mp, s);
+	size_t at = (sizeof(*old) + old->len + 1 + 7) & ~(size_t)7;
+	size_t cl = len0(m->contact_id), ll = len0(m->lead_id);
+	size_t al = len0(m->account_id), ml = strlen(m->method);
+	struct keyrec *kr;
+	struct answer *a;
+	uint32_t k;
+	char *p;
+
+	if (!ix->finished || cl + ll + al > UINT32_MAX / 2)
+		return;
+	k = store_alloc(mp->st, at + sizeof(*a) + cl + ll + al + ml + 4);
+	if (k == 0)
+		return;
+	kr = store_ptr(mp->st, k);
+	memcpy(kr, old, sizeof(*old) + old->len + 1);
+	kr->answer = (uint32_t)at;
+	a = (struct answer *)(void *)((char *)kr + at);
+	a->confidence = m->confidence;
+	a->rule = m->rule;
+	a->score = m->score;
+	a->candidates = m->candidates;
+	a->clen = (uint32_t)cl;
+	a->llen = (uint32_t)ll;
+	a->alen = (uint32_t)al;
+	a->rc = (uint8_t)rc;
+	a->is_internal = (uint8_t)m->is_internal;
+	a->mlen = (uint8_t)ml;
+	p = a->text;
+	memcpy(p, cl ? m->contact_id : "", cl + 1);
+	p += cl + 1;
+	memcpy(p, ll ? m->lead_id : "", ll + 1);
+	p += ll + 1;
+	memcpy(p, al ? m->account_id : "", al + 1);
+	p += al + 1;
+	memcpy(p, m->method, ml + 1);
+	s->key = k;
+}
+
+/* The answer of a key record, when there is one. */
+static const struct answer *
+answer_of(const struct keyrec *kr)
+{
+	return kr->answer ? (const struct answer *)(const void *)
+		((const char *)kr + kr->answer) : NULL;
+}
+
+/* m (cleared) from a; returns what the lookup returned. */
+static int
+answer_get(const struct answer *a, struct resolve_match *m)
+{
+	const char *p = a->text;
+
+	m->contact_id = a->clen ? p : NULL;
+	p += a->clen + 1;
+	m->lead_id = a->llen ? p : NULL;
+	p += a->llen + 1;
+	m->account_id = a->alen ? p : NULL;
+	p += a->alen + 1;
+	memcpy(m->method, p, (size_t)a->mlen + 1);
+	m->confidence = a->confidence;
+	m->rule = a->rule;
+	m->score = a->score;
+	m->candidates = a->candidates;
+	m->is_internal = a->is_internal;
+	return a->rc;
+}
+
+/* The domain rule for the key's domain d[0..end); m is clear but for
+ * is_internal. */
+static int
+rule_domain(const struct resolve_index *ix, const char *domain,
+	const char *end, struct resolve_match *m)
+{
+	const char *d;
 	struct pick p;
 	struct cand c;
-	uint32_t head, e;
-	const char *domain, *d;
-	int rc = 0;
+	uint32_t e;
+	int rc;
 
-	memset(m, 0, sizeof(*m));
-	if (resolve_email_key(addr, n, k) != 0)
-		goto out;
-	domain = strrchr(k->data, '@') + 1;
-	m->is_internal = ix->internal.used > 0 &&
-		domain_in(&ix->internal, domain, NULL);
-	head = map_get(&ix->email, k->data, k->len);
-	if (head != NO_ENTRY) {
-		if (rule_manual(ix, &ix->email, head, "manual_email", m)) {
-			rc = 1;
-			goto out;
+	/*
+	 * Every level of the domain is looked up, most specific first: no
+	 * public suffix is in the table (add_account keeps them out), so the
+	 * walk never goes above the registrable domain without asking the
+	 * Public Suffix List on every lookup.
+	 */
+	if (m->is_internal || ix->domain.used == 0)
+		return 0;
+	if (freemail_covers(ix->freemail, domain))
+		return 0;
+	for (d = domain; d != NULL; ) {
+		struct slot *s = map_lookup(&ix->domain, d,
+			(size_t)(end - d));
+
+		if (s->key != 0) {
+			const struct keyrec *kr = slot_key(&ix->domain, s);
+
+			if (kr->answer)
+				return answer_get(answer_of(kr), m);
+			pick_init(&p);
+			for (e = kr->head; e != NO_ENTRY;
+			     e = ix->domain.entries[e].next) {
+				cand_account(ix, ix->domain.entries[e].ref,
+					"domain", 0.7, 0, &c);
+				pick_offer(&p, &c);
+			}
+			rc = match_fill(m, &p, "fuzzy");
+			if (!rc)
+				match_clear(m);
+			answer_keep(ix, &ix->domain, s, rc, m);
+			return rc;
 		}
+		d = memchr(d, '.', (size_t)(end - d));
+		if (d != NULL)
+			d++;
+	}
+	return 0;
+}
+
+/* Rules 1, 2, 3 and 6 for the key k, whose chain in the email table
+ * starts at head. */
+static int
+email_rules(const struct resolve_index *ix, const struct buf *k,
+	uint32_t head, struct resolve_match *m)
+{
+	const char *end = k->data + k->len, *domain = end;
+	struct pick p;
+	struct cand c;
+	uint32_t e;
+
+	/* the domain follows the last '@' */
+	while (domain > k->data && domain[-1] != '@')
+		domain--;
+	m->is_internal = ix->internal.used > 0 &&
+		domain_in(&ix->internal, domain, end);
+	if (head != NO_ENTRY) {
+		if (rule_manual(ix, &ix->email, head, "manual_email", m))
+			return 1;
 		pick_init(&p);
 		for (e = head; e != NO_ENTRY; e = ix->email.entries[e].next) {
 			uint32_t ref = ix->email.entries[e].ref;
@@ -983,10 +1268,8 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 			cand_contact(ix, ref, "email_contact", 1.0, &c);
 			pick_offer(&p, &c);
 		}
-		if (match_fill(m, &p, "exact")) {
-			rc = 1;
-			goto out;
-		}
+		if (match_fill(m, &p, "exact"))
+			return 1;
 		pick_init(&p);
 		for (e = head; e != NO_ENTRY; e = ix->email.entries[e].next) {
 			uint32_t ref = ix->email.entries[e].ref;
@@ -997,62 +1280,52 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 				0.95, 2, &c);
 			pick_offer(&p, &c);
 		}
-		if (match_fill(m, &p, "exact")) {
-			rc = 1;
+		if (match_fill(m, &p, "exact"))
+			return 1;
+	}
+	return rule_domain(ix, domain, end, m);
+}
+
+int
+resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
+	struct resolve_match *m)
+{
+	struct buf *k = ix->scratch;
+	struct slot *s;
+	const struct keyrec *kr = NULL;
+	int rc = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (resolve_email_key(addr, n, k) != 0)
+		goto out;
+	s = map_lookup(&ix->email, k->data, k->len);
+	if (s->key != 0) {
+		kr = slot_key(&ix->email, s);
+		if (kr->answer) {
+			rc = answer_get(answer_of(kr), m);
 			goto out;
 		}
 	}
-	/*
-	 * The domain rule.  Every level of the domain is looked up, most
-	 * specific first: no public suffix is in the table (add_account keeps
-	 * them out), so the walk never goes above the registrable domain
-	 * without asking the Public Suffix List on every lookup.
-	 */
-	if (m->is_internal || ix->domain.used == 0)
-		goto out;
-	if (freemail_covers(ix->freemail, domain))
-		goto out;
-	for (d = domain; d != NULL; d = strchr(d, '.'), d = d ? d + 1 : NULL) {
-		head = map_get(&ix->domain, d, strlen(d));
-		if (head != NO_ENTRY) {
-			pick_init(&p);
-			for (e = head; e != NO_ENTRY;
-			     e = ix->domain.entries[e].next) {
-				cand_account(ix, ix->domain.entries[e].ref,
-					"domain", 0.7, 0, &c);
-				pick_offer(&p, &c);
-			}
-			rc = match_fill(m, &p, "fuzzy");
-			break;
-		}
-	}
-out:
+	rc = email_rules(ix, k, kr != NULL ? kr->head : NO_ENTRY, m);
 	if (!rc)
 		match_clear(m);
+	if (kr != NULL)
+		answer_keep(ix, &ix->email, s, rc, m);
+out:
 	buf_reset(k);
 	return rc;
 }
 
-int
-resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
+static int
+phone_rules(const struct resolve_index *ix, uint32_t head,
 	struct resolve_match *m)
 {
-	struct buf *k = ix->scratch;
 	struct pick p;
 	struct cand c;
-	uint32_t head, e;
-	int rc = 0;
+	uint32_t e;
 
-	memset(m, 0, sizeof(*m));
-	if (resolve_phone_key(num, n, ix->region, k) != 0)
-		goto out;
-	head = map_get(&ix->phone, k->data, k->len);
-	if (head == NO_ENTRY)
-		goto out;
-	if (rule_manual(ix, &ix->phone, head, "manual_phone", m)) {
-		rc = 1;
-		goto out;
-	}
+	if (rule_manual(ix, &ix->phone, head, "manual_phone", m))
+		return 1;
 	pick_init(&p);
 	for (e = head; e != NO_ENTRY; e = ix->phone.entries[e].next) {
 		uint32_t ref = ix->phone.entries[e].ref;
@@ -1062,10 +1335,8 @@ resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
 		cand_contact(ix, ref, "phone_contact", 0.9, &c);
 		pick_offer(&p, &c);
 	}
-	if (match_fill(m, &p, "exact")) {
-		rc = 1;
-		goto out;
-	}
+	if (match_fill(m, &p, "exact"))
+		return 1;
 	pick_init(&p);
 	for (e = head; e != NO_ENTRY; e = ix->phone.entries[e].next) {
 		uint32_t ref = ix->phone.entries[e].ref;
@@ -1079,10 +1350,34 @@ resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
 			continue;
 		pick_offer(&p, &c);
 	}
-	rc = match_fill(m, &p, "exact");
-out:
+	return match_fill(m, &p, "exact");
+}
+
+int
+resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
+	struct resolve_match *m)
+{
+	struct buf *k = ix->scratch;
+	struct slot *s;
+	const struct keyrec *kr;
+	int rc = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (resolve_phone_key(num, n, ix->region, k) != 0)
+		goto out;
+	s = map_lookup(&ix->phone, k->data, k->len);
+	if (s->key == 0)
+		goto out;
+	kr = slot_key(&ix->phone, s);
+	if (kr->answer) {
+		rc = answer_get(answer_of(kr), m);
+		goto out;
+	}
+	rc = phone_rules(ix, kr->head, m);
 	if (!rc)
 		match_clear(m);
+	answer_keep(ix, &ix->phone, s, rc, m);
+out:
 	buf_reset(k);
 	return rc;
 }
