@@ -38,7 +38,29 @@ struct store {
 	uint32_t n;             /* chunks in use */
 	uint32_t cur;           /* the chunk small records go to */
 	size_t used;            /* bytes used in chunk cur */
+	char *slab;             /* normal chunks are cut from 2 MiB slabs */
+	unsigned slab_left;     /* chunks left in it */
+	void **mem;             /* the allocations, to free */
+	size_t nmem;
 };
+
+/* Large allocations of the index: in huge pages where the system gives
+ * them on request (transparent huge pages, "madvise"): fewer page faults,
+ * and probes that land anywhere miss the TLB less. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static void *
+huge_alloc(size_t bytes)
+{
+	void *p;
+
+	if (bytes < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+		return xmalloc(bytes);
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
 
 static void *
 store_ptr(const struct store *st, uint32_t h)
@@ -46,23 +68,51 @@ store_ptr(const struct store *st, uint32_t h)
 	return st->chunks[h >> 16] + ((size_t)(h & 0xffff) << 3);
 }
 
+static void
+store_keep(struct store *st, void *p)
+{
+	if ((st->nmem & (st->nmem - 1)) == 0)
+		st->mem = xrealloc(st->mem, (st->nmem ? st->nmem * 2 : 1) *
+			sizeof(*st->mem));
+	st->mem[st->nmem++] = p;
+}
+
 static uint32_t
 store_new_chunk(struct store *st, size_t size)
 {
+	char *c;
+
 	if (st->n == MAX_CHUNKS)
 		return UINT32_MAX;
-	if ((st->n & (st->n - 1)) == 0 || st->n == 0)
+	if (size == CHUNK_SIZE) {
+		if (st->slab_left == 0) {
+			st->slab = huge_alloc(HUGE_PAGE);
+			store_keep(st, st->slab);
+			st->slab_left = HUGE_PAGE / CHUNK_SIZE;
+		}
+		c = st->slab;
+		st->slab += CHUNK_SIZE;
+		st->slab_left--;
+	} else {
+		c = xmalloc(size);
+		store_keep(st, c);
+	}
+	if ((st->n & (st->n - 1)) == 0)
 		st->chunks = xrealloc(st->chunks, (st->n ? st->n * 2 : 1) *
 			sizeof(*st->chunks));
-	st->chunks[st->n] = xmalloc(size);
+	st->chunks[st->n] = c;
 	return st->n++;
 }
 
-/* Room for size bytes (8-byte aligned); 0 when the store is full (32 GiB). */
+/*
+ * Room for size bytes, aligned to align (8 or 64: a record that fits in
+ * a cache line or two starts a line); 0 when the store is full (32 GiB).
+ */
 static uint32_t
-store_alloc(struct store *st, size_t size)
+store_alloc(struct store *st, size_t size, size_t align)
 {
 	uint32_t c;
+	size_t at;
 
 	size = (size + 7) & ~(size_t)7;
 	if (st->n == 0) {
@@ -74,25 +124,27 @@ store_alloc(struct store *st, size_t size)
 		c = store_new_chunk(st, size);
 		return c == UINT32_MAX ? 0 : c << 16;
 	}
-	if (CHUNK_SIZE - st->used < size) {
+	at = (st->used + align - 1) & ~(align - 1);
+	if (at > CHUNK_SIZE || CHUNK_SIZE - at < size) {
 		c = store_new_chunk(st, CHUNK_SIZE);
 		if (c == UINT32_MAX)
 			return 0;
 		st->cur = c;
-		st->used = 0;
+		at = 0;
 	}
-	c = (st->cur << 16) | (uint32_t)(st->used >> 3);
-	st->used += size;
+	c = (st->cur << 16) | (uint32_t)(at >> 3);
+	st->used = at + size;
 	return c;
 }
 
 static void
 store_release(struct store *st)
 {
-	uint32_t i;
+	size_t i;
 
-	for (i = 0; i < st->n; i++)
-		free(st->chunks[i]);
+	for (i = 0; i < st->nmem; i++)
+		free(st->mem[i]);
+	free(st->mem);
 	free(st->chunks);
 	memset(st, 0, sizeof(*st));
 }
@@ -183,25 +235,12 @@ hash_bytes(const char *s, size_t n)
 	return h;
 }
 
-/*
- * The slots of a table.  A large one is asked for in huge pages where the
- * system gives them on request (transparent huge pages, "madvise"): its
- * probes land anywhere, and with 4 KiB pages most would miss the TLB too.
- */
-#define HUGE_PAGE ((size_t)2 << 20)
-
 static struct slot *
 slots_alloc(size_t n)
 {
-	size_t bytes = n * sizeof(struct slot);
-	void *p;
+	struct slot *p = huge_alloc(n * sizeof(struct slot));
 
-	if (bytes < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, bytes) != 0)
-		return xcalloc(n, sizeof(struct slot));
-#ifdef MADV_HUGEPAGE
-	madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-	memset(p, 0, bytes);
+	memset(p, 0, n * sizeof(struct slot));
 	return p;
 }
 
@@ -294,7 +333,7 @@ keyrec_new(struct store *st, const char *key, size_t n)
 	uint32_t k;
 
 	if (n > UINT32_MAX - 64 ||
-	    (k = store_alloc(st, sizeof(*kr) + n + 1)) == 0)
+	    (k = store_alloc(st, sizeof(*kr) + n + 1, 8)) == 0)
 		return 0;
 	kr = store_ptr(st, k);
 	kr->len = (uint32_t)n;
@@ -498,6 +537,7 @@ struct resolve_index {
 	struct map *phone;      /* E.164 -> contacts, leads, accounts, mappings */
 	struct map *domain;     /* website domain -> accounts */
 	struct map *by_id;      /* contact id -> contact (for its account) */
+	struct map *bydomain;   /* answers by domain (see resolve_email) */
 	struct freemail *freemail;
 	struct map internal;
 	psl_ctx_t *psl;
@@ -524,7 +564,7 @@ copy_id(struct resolve_index *ix, const char *s)
 	if (nz(s) == NULL)
 		return NULL;
 	n = strlen(s);
-	if (n > UINT32_MAX - 8 || (k = store_alloc(&ix->keys, n + 1)) == 0)
+	if (n > UINT32_MAX - 8 || (k = store_alloc(&ix->keys, n + 1, 8)) == 0)
 		return NULL;
 	p = store_ptr(&ix->keys, k);
 	memcpy(p, s, n + 1);
@@ -566,6 +606,7 @@ unseal(struct resolve_index *ix)
 	map_forget_answers(ix->email);
 	map_forget_answers(ix->phone);
 	map_forget_answers(ix->domain);
+	map_forget_answers(ix->bydomain);
 }
 
 static int64_t
@@ -587,6 +628,7 @@ resolve_index_new(void)
 	ix->phone = map_new(&ix->keys);
 	ix->domain = map_new(&ix->keys);
 	ix->by_id = map_new(&ix->keys);
+	ix->bydomain = map_new(&ix->keys);
 	ix->freemail = freemail_new_default();
 	map_init(&ix->internal, &ix->keys);
 	memcpy(ix->region, "US", 3);
@@ -616,6 +658,7 @@ resolve_index_free(struct resolve_index *ix)
 	map_free(ix->phone);
 	map_free(ix->domain);
 	map_free(ix->by_id);
+	map_free(ix->bydomain);
 	freemail_free(ix->freemail);
 	map_release(&ix->internal);
 	free(ix->contacts.v);
@@ -1211,6 +1254,20 @@ match_clear(struct resolve_match *m)
 	m->is_internal = internal;
 }
 
+/* The method: the rule, or "rule_tie:N" for N candidates. */
+static void
+method_text(struct resolve_match *m, const char *rule, unsigned n)
+{
+	size_t len = strlen(rule);
+
+	if (n == 1 && len < sizeof(m->method))
+		memcpy(m->method, rule, len + 1);
+	else if (n == 1)
+		snprintf(m->method, sizeof(m->method), "%s", rule);
+	else
+		snprintf(m->method, sizeof(m->method), "%s_tie:%u", rule, n);
+}
+
 /* Fill m from the pick; returns 1 (matched) or 0 (no candidate). */
 static int
 match_fill(struct resolve_match *m, const struct pick *p, const char *conf)
@@ -1227,13 +1284,11 @@ match_fill(struct resolve_match *m, const struct pick *p, const char *conf)
 	if (p->n == 1) {
 		m->confidence = conf;
 		m->score = b->score;
-		snprintf(m->method, sizeof(m->method), "%s", b->rule);
 	} else {
 		m->confidence = strcmp(conf, "manual") == 0 ? conf : "fuzzy";
 		m->score = b->score / (1.0 + (double)(p->n - 1) / 4.0);
-		snprintf(m->method, sizeof(m->method), "%s_tie:%u", b->rule,
-			p->n);
 	}
+	method_text(m, b->rule, p->n);
 	/* three decimals: the same text on every platform */
 	m->score = (double)(long)(m->score * 1000.0 + 0.5) / 1000.0;
 	return 1;
@@ -1279,18 +1334,39 @@ domain_in(const struct map *set, const char *d, const char *end)
 
 /*
  * An answer, right after its key in the store: what resolve_email or
- * resolve_phone returns for the key, with the strings of the match after
- * it: contact id, lead id, account id, method, each NUL-terminated ("" for
- * a NULL id: an id is never empty).
+ * resolve_phone returns for the key.  The rule and the confidence by
+ * number; the method follows from the rule and the candidates (see
+ * match_fill); the ids follow, each NUL-terminated ("" for none: an id is
+ * never empty).  With a key of usual length, key and answer fit in two
+ * cache lines.
  */
 struct answer {
-	const char *confidence, *rule;
 	double score;
-	unsigned candidates;
-	uint32_t clen, llen, alen;
-	uint8_t rc, is_internal, mlen;
+	uint32_t candidates;
+	uint16_t clen, llen, alen;
+	uint8_t rc, is_internal, rule, conf;
 	char text[];
 };
+
+static const char *const rule_names[] = { NULL, "manual_email",
+	"manual_phone", "email_contact", "email_lead", "email_lead_converted",
+	"phone_contact", "phone_account", "phone_lead", "phone_lead_converted",
+	"domain" };
+static const char *const conf_names[] = { NULL, "exact", "fuzzy", "manual" };
+
+/* The number of s in names (n of them), or -1. */
+static int
+name_index(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 1; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
 
 static size_t
 len0(const char *s)
@@ -1299,53 +1375,74 @@ len0(const char *s)
 }
 
 /*
- * Remember (rc, m) for the key of slot s in table mp: after
+ * Remember (rc, m) as the answer of key in table mp, in slot s (found by
+ * map_find; empty when the key is new to the table): after
  * resolve_index_finish only (before it, more records may come and change
- * the answer).  The key moves to a new record followed by the answer, and
- * the slot points there (the old record is left unused: nothing else
- * points into these tables; chunks never move).
+ * the answer).  The key goes to a new record followed by the answer, and
+ * the slot points there (a record it pointed to before is left unused:
+ * nothing else points into these tables).  An answer that does not fit
+ * the record (an id over 64 KiB) is not kept: it is worked out each time.
  */
 static void
-answer_keep(const struct resolve_index *ix, const struct map *mp,
-	struct slot *s, int rc, const struct resolve_match *m)
+answer_put(const struct resolve_index *ix, struct map *mp, struct slot *s,
+	const char *key, size_t n, uint32_t head, uint32_t hash, int rc,
+	const struct resolve_match *m)
 {
-	const struct keyrec *old = slot_key(mp, s);
-	size_t at = (sizeof(*old) + old->len + 1 + 7) & ~(size_t)7;
+	size_t at = (sizeof(struct keyrec) + n + 1 + 7) & ~(size_t)7;
 	size_t cl = len0(m->contact_id), ll = len0(m->lead_id);
-	size_t al = len0(m->account_id), ml = strlen(m->method);
+	size_t al = len0(m->account_id);
+	int rule = name_index(rule_names, sizeof(rule_names) /
+		sizeof(*rule_names), m->rule);
+	int conf = name_index(conf_names, sizeof(conf_names) /
+		sizeof(*conf_names), m->confidence);
 	struct keyrec *kr;
 	struct answer *a;
 	uint32_t k;
 	char *p;
 
-	if (!ix->finished || cl + ll + al > UINT32_MAX / 2)
+	if (!ix->finished || cl > UINT16_MAX || ll > UINT16_MAX ||
+	    al > UINT16_MAX || rule < 0 || conf < 0 || n > UINT32_MAX - 64)
 		return;
-	k = store_alloc(mp->st, at + sizeof(*a) + cl + ll + al + ml + 4);
+	k = store_alloc(mp->st, at + sizeof(*a) + cl + ll + al + 3, 64);
 	if (k == 0)
 		return;
 	kr = store_ptr(mp->st, k);
-	memcpy(kr, old, sizeof(*old) + old->len + 1);
+	kr->len = (uint32_t)n;
+	kr->head = head;
 	kr->answer = (uint32_t)at;
+	kr->pad = 0;
+	memcpy(kr->key, key, n);
+	kr->key[n] = '\0';
 	a = (struct answer *)(void *)((char *)kr + at);
-	a->confidence = m->confidence;
-	a->rule = m->rule;
 	a->score = m->score;
 	a->candidates = m->candidates;
-	a->clen = (uint32_t)cl;
-	a->llen = (uint32_t)ll;
-	a->alen = (uint32_t)al;
+	a->clen = (uint16_t)cl;
+	a->llen = (uint16_t)ll;
+	a->alen = (uint16_t)al;
 	a->rc = (uint8_t)rc;
 	a->is_internal = (uint8_t)m->is_internal;
-	a->mlen = (uint8_t)ml;
+	a->rule = (uint8_t)rule;
+	a->conf = (uint8_t)conf;
 	p = a->text;
 	memcpy(p, cl ? m->contact_id : "", cl + 1);
 	p += cl + 1;
 	memcpy(p, ll ? m->lead_id : "", ll + 1);
 	p += ll + 1;
 	memcpy(p, al ? m->account_id : "", al + 1);
-	p += al + 1;
-	memcpy(p, m->method, ml + 1);
+	if (s->key == 0)
+		mp->used++;
+	s->hash = hash;
 	s->key = k;
+}
+
+/* answer_put for a key already in the table. */
+static void
+answer_keep(const struct resolve_index *ix, struct map *mp, struct slot *s,
+	int rc, const struct resolve_match *m)
+{
+	const struct keyrec *kr = slot_key(mp, s);
+
+	answer_put(ix, mp, s, kr->key, kr->len, kr->head, s->hash, rc, m);
 }
 
 /* The answer of a key record, when there is one. */
@@ -1367,14 +1464,25 @@ answer_get(const struct answer *a, struct resolve_match *m)
 	m->lead_id = a->llen ? p : NULL;
 	p += a->llen + 1;
 	m->account_id = a->alen ? p : NULL;
-	p += a->alen + 1;
-	memcpy(m->method, p, (size_t)a->mlen + 1);
-	m->confidence = a->confidence;
-	m->rule = a->rule;
+	m->confidence = conf_names[a->conf];
+	m->rule = rule_names[a->rule];
 	m->score = a->score;
 	m->candidates = a->candidates;
 	m->is_internal = a->is_internal;
+	if (m->rule != NULL)
+		method_text(m, m->rule, m->candidates);
 	return a->rc;
+}
+
+/* The domain part of an email key: after its last '@'. */
+static const char *
+key_domain(const char *key, size_t n)
+{
+	const char *d = key + n;
+
+	while (d > key && d[-1] != '@')
+		d--;
+	return d;
 }
 
 /* The accounts of a chain of the domain table (m clear). */
@@ -1444,14 +1552,11 @@ static int
 email_rules(const struct resolve_index *ix, const char *key, size_t n,
 	uint32_t head, struct resolve_match *m)
 {
-	const char *end = key + n, *domain = end;
+	const char *end = key + n, *domain = key_domain(key, n);
 	struct pick p;
 	struct cand c;
 	uint32_t e;
 
-	/* the domain follows the last '@' */
-	while (domain > key && domain[-1] != '@')
-		domain--;
 	m->is_internal = ix->internal.used > 0 &&
 		domain_in(&ix->internal, domain, end);
 	if (head != NO_ENTRY) {
@@ -1484,33 +1589,69 @@ email_rules(const struct resolve_index *ix, const char *key, size_t n,
 	return rule_domain(ix, domain, end, m);
 }
 
+/*
+ * The answers of addresses that are no key of the email table depend on
+ * their domain only (is_internal, free mail, the domain rule): they are
+ * kept by domain (the part after '@', as it is) in ix->bydomain, for at
+ * most this many domains.
+ */
+#define BYDOMAIN_MAX ((size_t)1 << 18)
+
 int
 resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 	struct resolve_match *m)
 {
 	struct buf *k = ix->scratch;
+	const struct map *em = ix->email;
+	struct map *bd = ix->bydomain;
 	struct slot *s;
 	const struct keyrec *kr = NULL;
+	const char *d;
+	uint64_t h, hd;
+	size_t dn;
 	int rc = 0;
 
 	memset(m, 0, sizeof(*m));
 	flush_all(ix);
 	if (resolve_email_key(addr, n, k) != 0)
 		goto out;
-	s = map_lookup(ix->email, k->data, k->len);
+	d = key_domain(k->data, k->len);
+	dn = (size_t)(k->data + k->len - d);
+	h = hash_bytes(k->data, k->len);
+	hd = hash_bytes(d, dn);
+	/* both places at once: the second miss overlaps the first */
+	__builtin_prefetch(&em->slots[(uint32_t)h & em->mask]);
+	__builtin_prefetch(&bd->slots[(uint32_t)hd & bd->mask]);
+	s = map_find(em, k->data, k->len, h);
 	if (s->key != 0) {
-		kr = slot_key(ix->email, s);
+		kr = slot_key(em, s);
 		if (kr->answer) {
 			rc = answer_get(answer_of(kr), m);
 			goto out;
 		}
+		rc = email_rules(ix, k->data, k->len, kr->head, m);
+		if (!rc)
+			match_clear(m);
+		answer_keep(ix, ix->email, s, rc, m);
+		goto out;
 	}
-	rc = email_rules(ix, k->data, k->len, kr != NULL ? kr->head : NO_ENTRY,
-		m);
+	s = map_find(bd, d, dn, hd);
+	if (s->key != 0 && (kr = slot_key(bd, s))->answer) {
+		rc = answer_get(answer_of(kr), m);
+		goto out;
+	}
+	rc = email_rules(ix, k->data, k->len, NO_ENTRY, m);
 	if (!rc)
 		match_clear(m);
-	if (kr != NULL)
-		answer_keep(ix, ix->email, s, rc, m);
+	if (s->key != 0) {
+		answer_keep(ix, bd, s, rc, m);
+	} else if (ix->finished && bd->used < BYDOMAIN_MAX) {
+		if ((bd->used + 1) * 4 > (bd->mask + 1) * 3) {
+			map_resize(bd, bd->used + 1);
+			s = map_find(bd, d, dn, hd);
+		}
+		answer_put(ix, bd, s, d, dn, NO_ENTRY, (uint32_t)hd, rc, m);
+	}
 out:
 	buf_reset(k);
 	return rc;
