@@ -9,6 +9,7 @@
 struct flagged {
 	const struct schema_table *t;
 	const struct schema_column **cols;
+	size_t *lens;                   /* strlen of each column's name */
 	size_t n;
 };
 
@@ -17,6 +18,11 @@ struct mapper_state {
 	struct flagged *tables;
 	size_t ntables;
 	struct json **fieldvals;
+	/* the stream of the last RECORD and its table (lines of one stream
+	 * usually come in runs) */
+	char last_stream[64];
+	size_t last_n;
+	const struct schema_table *last_t;
 };
 
 static struct json *
@@ -60,6 +66,8 @@ splice(struct json *parent, struct json *old, struct json *repl)
 			continue;
 		repl->key = old->key;
 		repl->key_n = old->key_n;
+		repl->flags = (unsigned char)((repl->flags & ~JSON_PLAIN_KEY) |
+		    (old->flags & JSON_PLAIN_KEY));
 		repl->next = old->next;
 		if (prev)
 			prev->next = repl;
@@ -96,12 +104,15 @@ one_value(struct mapper_state *ms, struct stream_line *l, struct json *parent,
 	if (cur == NULL)
 		cur = json_new_null(l->doc);
 	if (cur != *node) {
+		stream_note_replace(l, *node, cur);
 		splice(parent, *node, cur);
 		*node = cur;
 		*changed = 1;
 	}
-	if (r == MAPPER_CHANGED)
+	if (r == MAPPER_CHANGED) {
+		stream_note_opaque(l);  /* changed in place: not spliceable */
 		*changed = 1;
+	}
 	return MAPPER_KEEP;
 }
 
@@ -129,6 +140,11 @@ flagged_for(const struct mapper_state *ms, const struct schema_table *t)
 {
 	size_t i;
 
+	/* the table array is in schema order (see mapper_run) */
+	i = schema_table_index(t);
+	if (i < ms->ntables && ms->tables[i].t == t)
+		return &ms->tables[i];
+
 	for (i = 0; i < ms->ntables; i++)
 		if (ms->tables[i].t == t)
 			return &ms->tables[i];
@@ -142,13 +158,12 @@ flagged_col(const struct flagged *f, const struct json *m)
 
 	if (f == NULL)
 		return NULL;
-	for (i = 0; i < f->n; i++) {
-		const char *name = f->cols[i]->name;
-
-		if (m->key && strlen(name) == m->key_n &&
-		    memcmp(name, m->key, m->key_n) == 0)
+	if (m->key == NULL)
+		return NULL;
+	for (i = 0; i < f->n; i++)
+		if (f->lens[i] == m->key_n &&
+		    memcmp(f->cols[i]->name, m->key, m->key_n) == 0)
 			return f->cols[i];
-	}
 	return NULL;
 }
 
@@ -156,6 +171,23 @@ static enum stream_verdict
 to_stream(enum mapper_verdict r)
 {
 	return r == MAPPER_BAD ? STREAM_BAD : STREAM_FATAL;
+}
+
+static const struct schema_table *
+table_for(struct mapper_state *ms, const char *stream, size_t n)
+{
+	const struct schema_table *t;
+
+	if (ms->last_t && n == ms->last_n &&
+	    memcmp(stream, ms->last_stream, n) == 0)
+		return ms->last_t;
+	t = schema_table_findn(stream, n);
+	if (t && n < sizeof(ms->last_stream)) {
+		memcpy(ms->last_stream, stream, n);
+		ms->last_n = n;
+		ms->last_t = t;
+	}
+	return t;
 }
 
 static enum stream_verdict
@@ -171,7 +203,7 @@ on_line(void *ctx, struct stream_line *l)
 	size_t i;
 
 	if (l->msg.type == SINGER_RECORD) {
-		t = schema_table_findn(l->msg.stream, l->msg.stream_n);
+		t = table_for(ms, l->msg.stream, l->msg.stream_n);
 		if (t == NULL)
 			return STREAM_PASS;
 		obj = l->msg.record;
@@ -223,6 +255,8 @@ on_line(void *ctx, struct stream_line *l)
 		rec.line = l;
 		rec.why = l->why;
 		rec.e = l->e;
+		/* the record callback edits the tree as it likes */
+		stream_note_opaque(l);
 		r = o->record_fn(o->ctx, &rec);
 		if (r == MAPPER_BAD || r == MAPPER_FATAL)
 			return to_stream(r);
@@ -267,9 +301,12 @@ mapper_run(const struct mapper_opts *o)
 
 		fl->t = t;
 		fl->cols = xcalloc(t->ncols ? t->ncols : 1, sizeof(*fl->cols));
+		fl->lens = xcalloc(t->ncols ? t->ncols : 1, sizeof(*fl->lens));
 		for (j = 0; j < t->ncols; j++)
-			if (t->cols[j].flags & o->col_flags)
+			if (t->cols[j].flags & o->col_flags) {
+				fl->lens[fl->n] = strlen(t->cols[j].name);
 				fl->cols[fl->n++] = &t->cols[j];
+			}
 	}
 	ms.fieldvals = xcalloc(o->nfields ? o->nfields : 1,
 	    sizeof(*ms.fieldvals));
@@ -278,8 +315,10 @@ mapper_run(const struct mapper_opts *o)
 	if (so.on_bad)
 		so.on_bad = bad_hook;
 	rc = stream_run(&so, on_line, &ms);
-	for (i = 0; i < ms.ntables; i++)
+	for (i = 0; i < ms.ntables; i++) {
 		free(ms.tables[i].cols);
+		free(ms.tables[i].lens);
+	}
 	free(ms.tables);
 	free(ms.fieldvals);
 	return rc;
