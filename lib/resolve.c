@@ -23,7 +23,7 @@
 /*
  * ---- the key store ----
  *
- * Every key of the tables (and every interned id) lives in chunks that
+ * Every key of the tables (and every id of a record) lives in chunks that
  * never move, addressed by a 32-bit handle: the chunk in the high 16 bits,
  * the offset in 8-byte units in the low 16.  So a table slot is 8 bytes
  * (hash and handle), and the tables stay small enough for the cache.
