@@ -61,6 +61,24 @@ w_stop(uint64_t x)
 	return w_esc(x) | (x & W_HIGH);
 }
 
+/*
+ * The index of the first flagged byte of a non-zero mask from w_esc or
+ * w_stop, on a little-endian machine: the lowest flag is always a true one
+ * (a false flag can only follow a true one, from the borrow).  Elsewhere
+ * the callers look byte by byte.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define W_FIRST_OK 1
+#else
+#define W_FIRST_OK 0
+#endif
+
+static inline size_t
+w_first(uint64_t mask)
+{
+	return (size_t)__builtin_ctzll(mask) >> 3;
+}
+
 void
 json_doc_init(struct json_doc *doc)
 {
@@ -119,8 +137,10 @@ json_doc_reset(struct json_doc *doc)
 		doc->first->used = 0;
 }
 
+static void *arena_alloc_slow(struct json_doc *doc, size_t n);
+
 /* n bytes aligned for any node; NULL when over the doc's limit (checked). */
-static void *
+static inline void *
 arena_alloc(struct json_doc *doc, size_t n, int checked)
 {
 	struct json_block *b = doc->cur;
@@ -136,6 +156,14 @@ arena_alloc(struct json_doc *doc, size_t n, int checked)
 			return b->data + off;
 		}
 	}
+	return arena_alloc_slow(doc, n);
+}
+
+/* arena_alloc when the current block is full (doc->used already counted) */
+static __attribute__((noinline)) void *
+arena_alloc_slow(struct json_doc *doc, size_t n)
+{
+	struct json_block *b = doc->cur;
 	if (n > BIG_ALLOC) {
 		b = xmalloc(sizeof(*b) + n);
 		b->cap = b->used = n;
@@ -173,6 +201,7 @@ node_init(struct json *v, enum json_type type)
 	v->key_n = 0;
 	v->child = v->next = NULL;
 	v->count = 0;
+	v->end = 0;
 }
 
 static struct json *
@@ -395,10 +424,15 @@ parse_string(struct parser *P, size_t *len, int *plain, size_t extra)
 	char *out, *o;
 
 	for (;;) {
-		while (end - q >= 8 && !w_stop(w_load(q)))
+		uint64_t m = 0;
+
+		while (end - q >= 8 && !(m = w_stop(w_load(q))))
 			q += 8;
-		while (q < end && !str_stop[*q])
-			q++;
+		if (m && W_FIRST_OK)
+			q += w_first(m);
+		else
+			while (q < end && !str_stop[*q])
+				q++;
 		if (q >= end) {
 			fail_at(P, q, "unterminated string");
 			return NULL;
@@ -752,6 +786,8 @@ after:
 	    "expected ',' or '}'" : "expected ',' or ']'");
 	return NULL;
 close:
+	if ((size_t)(P.p - P.start) <= JSON_SRC_MAX)
+		f->c->end = (uint32_t)(P.p - P.start) + 1;
 	depth--;
 	f = depth ? (struct frame *)doc->stack + depth - 1 : NULL;
 	goto after;
@@ -793,11 +829,16 @@ json_src_end(const char *text, size_t n, const struct json *v)
 	case JSON_NUMBER:
 		return i + v->n <= n ? i + v->n : 0;
 	case JSON_STRING:
-		/* canonical text: no backslash, so the next quote ends it */
+		/* canonical text: no backslash, so the text is the value */
+		if ((v->flags & JSON_PLAIN_STR) && i + v->n + 2 <= n &&
+		    text[i + v->n + 1] == '"')
+			return i + v->n + 2;
 		q = i + 1 < n ? memchr(text + i + 1, '"', n - i - 1) : NULL;
 		return q ? (size_t)(q - text) + 1 : 0;
 	case JSON_ARRAY:
 	case JSON_OBJECT:
+		if (v->end != 0)
+			return (size_t)v->end - 1 <= n ? (size_t)v->end - 1 : 0;
 		for (; i < n; i++) {
 			char c = text[i];
 
@@ -863,8 +904,12 @@ json_at(const struct json *arr, size_t i)
 static const unsigned char *
 first_esc(const unsigned char *p, const unsigned char *end)
 {
-	while (end - p >= 8 && !w_esc(w_load(p)))
+	uint64_t m = 0;
+
+	while (end - p >= 8 && !(m = w_esc(w_load(p))))
 		p += 8;
+	if (m && W_FIRST_OK)
+		return p + w_first(m);
 	while (p < end && *p >= 0x20 && *p != '"' && *p != '\\')
 		p++;
 	return p;
@@ -969,6 +1014,18 @@ write_one(struct buf *out, const struct json *v, int member)
 	case JSON_ARRAY: buf_addch(out, '['); break;
 	case JSON_OBJECT: buf_addch(out, '{'); break;
 	}
+}
+
+void
+json_write_member(struct buf *out, const struct json *m)
+{
+	if (m->key && (m->flags & JSON_PLAIN_KEY)) {
+		write_plain(out, m->key, m->key_n, ":", 1);
+	} else {
+		json_write_str(out, m->key ? m->key : "", m->key ? m->key_n : 0);
+		buf_addch(out, ':');
+	}
+	json_write(out, m);
 }
 
 void

@@ -77,8 +77,12 @@ struct json {
 	struct json *child;
 	/* Next sibling inside the parent container; NULL for the last. */
 	struct json *next;
-	/* ARRAY/OBJECT: number of children. */
-	size_t count;
+	/* ARRAY/OBJECT: number of children (a document holds fewer than
+	 * JSON_MAX_BYTES nodes). */
+	uint32_t count;
+	/* Parsed ARRAY/OBJECT: 1 + the offset just after its closing bracket
+	 * in the parsed text; 0 otherwise (see src). */
+	uint32_t end;
 };
 
 #define JSON_PLAIN_STR 1
@@ -159,6 +163,8 @@ json_is_str(const struct json *v)
  * buf_failed() once at the end.
  */
 void json_write(struct buf *out, const struct json *v);
+/* Append member m of an object as "key":value. */
+void json_write_member(struct buf *out, const struct json *m);
 /* Append s[0..n) as a quoted, escaped JSON string. */
 void json_write_str(struct buf *out, const char *s, size_t n);
 

@@ -13,6 +13,10 @@ struct flagged {
 	size_t n;
 };
 
+/* Records with more members than this are re-serialised after a record
+ * callback changed them. */
+#define MAX_SPLICE_MEMBERS 128
+
 struct mapper_state {
 	const struct mapper_opts *o;
 	struct flagged *tables;
@@ -23,6 +27,11 @@ struct mapper_state {
 	char last_stream[64];
 	size_t last_n;
 	const struct schema_table *last_t;
+	/* the record's members before the record callback, and the text of
+	 * the record after it (see record_splice) */
+	struct json *orig[MAX_SPLICE_MEMBERS];
+	size_t norig;
+	struct buf text;
 };
 
 static struct json *
@@ -167,6 +176,84 @@ flagged_col(const struct flagged *f, const struct json *m)
 	return NULL;
 }
 
+/*
+ * Before the record callback: remember obj's members, when the line is
+ * canonical (else there is nothing to splice).  0 when it cannot be done.
+ */
+static int
+record_snapshot(struct mapper_state *ms, const struct stream_line *l,
+    const struct json *obj)
+{
+	const struct json *m;
+
+	ms->norig = 0;
+	if (!l->doc->canonical || obj->src == 0)
+		return 0;
+	for (m = obj->child; m; m = m->next) {
+		if (ms->norig == MAX_SPLICE_MEMBERS)
+			return 0;
+		ms->orig[ms->norig++] = (struct json *)m;
+	}
+	return 1;
+}
+
+/*
+ * After a record callback that changed obj by setting, adding and removing
+ * members (mapper.h): write obj's new text into ms->text, its members
+ * that were there before copied from the line (key and value), the others
+ * written with json_write, and note it as the replacement of obj's span.
+ * Members the callback kept must keep their order, and nothing else may
+ * have a source offset: else the line is re-serialised.
+ */
+static void
+record_splice(struct mapper_state *ms, struct stream_line *l,
+    const struct json *obj)
+{
+	const struct json *m;
+	size_t cur = 0, i, end, start, obj_end;
+
+	obj_end = json_src_end(l->text, l->len, obj);
+	if (obj_end == 0) {
+		stream_note_opaque(l);
+		return;
+	}
+	buf_reset(&ms->text);
+	buf_addch(&ms->text, '{');
+	for (m = obj->child; m; m = m->next) {
+		if (m != obj->child)
+			buf_addch(&ms->text, ',');
+		for (i = cur; i < ms->norig && ms->orig[i] != m; i++)
+			;
+		if (i < ms->norig) {
+			/* kept: '"key":value' as it was */
+			cur = i + 1;
+			end = json_src_end(l->text, l->len, m);
+			start = (size_t)m->src - 1;
+			if (end == 0 || m->key == NULL ||
+			    !(m->flags & JSON_PLAIN_KEY) ||
+			    start < m->key_n + 3) {
+				stream_note_opaque(l);
+				return;
+			}
+			start -= m->key_n + 3;
+			buf_add(&ms->text, l->text + start, end - start);
+		} else if (m->src != 0) {
+			/* moved or kept out of order */
+			stream_note_opaque(l);
+			return;
+		} else {
+			json_write_member(&ms->text, m);
+		}
+	}
+	buf_addch(&ms->text, '}');
+	if (buf_failed(&ms->text)) {
+		stream_note_opaque(l);
+		return;
+	}
+	stream_note_raw(l, (size_t)obj->src - 1, obj_end, ms->text.data,
+	    ms->text.len);
+}
+
 static enum stream_verdict
 to_stream(enum mapper_verdict r)
 {
@@ -199,7 +286,7 @@ on_line(void *ctx, struct stream_line *l)
 	const struct flagged *f = NULL;
 	struct json *obj, *m, *next;
 	enum mapper_verdict r;
-	int changed = 0;
+	int changed = 0, snap;
 	size_t i;
 
 	if (l->msg.type == SINGER_RECORD) {
@@ -255,13 +342,21 @@ on_line(void *ctx, struct stream_line *l)
 		rec.line = l;
 		rec.why = l->why;
 		rec.e = l->e;
-		/* the record callback edits the tree as it likes */
-		stream_note_opaque(l);
+		snap = record_snapshot(ms, l, obj);
 		r = o->record_fn(o->ctx, &rec);
 		if (r == MAPPER_BAD || r == MAPPER_FATAL)
 			return to_stream(r);
-		if (r == MAPPER_CHANGED)
+		if (r == MAPPER_CHANGED) {
 			changed = 1;
+			if (snap)
+				record_splice(ms, l, obj);
+			else
+				stream_note_opaque(l);
+		} else if (changed) {
+			/* values changed: whatever the callback did goes out
+			 * re-serialised with them, as it always has */
+			stream_note_opaque(l);
+		}
 	}
 	return changed ? STREAM_CHANGED : STREAM_PASS;
 }
@@ -319,6 +414,7 @@ mapper_run(const struct mapper_opts *o)
 		free(ms.tables[i].cols);
 		free(ms.tables[i].lens);
 	}
+	buf_release(&ms.text);
 	free(ms.tables);
 	free(ms.fieldvals);
 	return rc;

@@ -10,7 +10,9 @@
 /* One value of the current line replaced (stream_note_replace). */
 struct patch {
 	size_t start, end;              /* the old value in the line's text */
-	const struct json *repl;
+	const struct json *repl;        /* written with json_write, or */
+	const char *raw;                /* raw[0..raw_n) when repl is NULL */
+	size_t raw_n;
 };
 
 struct stream {
@@ -22,6 +24,25 @@ struct stream {
 	size_t npatches, cap;
 	int opaque;             /* a change that was not noted: re-serialise */
 };
+
+static void
+add_patch(struct stream *st, size_t start, size_t end,
+    const struct json *repl, const char *raw, size_t n)
+{
+	struct patch *p;
+
+	if (st->npatches == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 16;
+		st->patches = xrealloc(st->patches,
+		    st->cap * sizeof(*st->patches));
+	}
+	p = &st->patches[st->npatches++];
+	p->start = start;
+	p->end = end;
+	p->repl = repl;
+	p->raw = raw;
+	p->raw_n = n;
+}
 
 void
 stream_note_replace(struct stream_line *l, const struct json *old,
@@ -37,19 +58,26 @@ stream_note_replace(struct stream_line *l, const struct json *old,
 		st->opaque = 1;
 		return;
 	}
-	if (st->npatches == st->cap) {
-		st->cap = st->cap ? st->cap * 2 : 16;
-		st->patches = xrealloc(st->patches,
-		    st->cap * sizeof(*st->patches));
-	}
-	st->patches[st->npatches].start = (size_t)old->src - 1;
-	st->patches[st->npatches].end = end;
-	st->patches[st->npatches].repl = repl;
-	st->npatches++;
+	add_patch(st, (size_t)old->src - 1, end, repl, NULL, 0);
 }
 
 void
-stream_note_opaque(struct stream_line *l)
+stream_note_raw(struct stream_line *l, size_t start, size_t end,
+    const char *raw, size_t n)
+{
+	struct stream *st = l->st;
+
+	if (st->opaque)
+		return;
+	if (!l->doc->canonical || start > end || end > l->len) {
+		st->opaque = 1;
+		return;
+	}
+	add_patch(st, start, end, NULL, raw, n);
+}
+
+void
+stream_note_opaque(const struct stream_line *l)
 {
 	l->st->opaque = 1;
 }
@@ -85,7 +113,10 @@ write_changed(struct stream *st, struct buf *b, const struct stream_line *l)
 	}
 	for (i = 0; i < st->npatches; i++) {
 		buf_add(b, l->text + at, p[i].start - at);
-		json_write(b, p[i].repl);
+		if (p[i].repl)
+			json_write(b, p[i].repl);
+		else
+			buf_add(b, p[i].raw, p[i].raw_n);
 		at = p[i].end;
 	}
 	buf_add(b, l->text + at, l->len - at);

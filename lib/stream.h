@@ -122,7 +122,14 @@ int stream_emit(struct stream *st, const char *s, size_t n);
  */
 void stream_note_replace(struct stream_line *l, const struct json *old,
     const struct json *repl);
-void stream_note_opaque(struct stream_line *l);
+void stream_note_opaque(const struct stream_line *l);
+/*
+ * The same for a span of the text: l->text[start..end) becomes raw[0..n)
+ * (which must stay valid until the callback's line is written).  The
+ * caller vouches that this gives json_write's bytes for the changed tree.
+ */
+void stream_note_raw(struct stream_line *l, size_t start, size_t end,
+    const char *raw, size_t n);
 
 /* The writer, e.g. to build a line in place (ndjson_writer_begin/_end). */
 struct ndjson_writer *stream_writer(struct stream *st);
