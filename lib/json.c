@@ -27,6 +27,58 @@ struct json_block {
 
 static const char empty_str[1];
 
+/*
+ * Eight bytes at a time (SWAR): does the word hold a byte that ends a plain
+ * run?  Each test is exact as a yes/no answer (the classic "has a byte less
+ * than" and "has a zero byte" expressions).  W_ESC: '"', '\\' or a control
+ * character (what the writer escapes); W_STOP adds non-ASCII bytes (what the
+ * parser must look at: UTF-8 is validated sequence by sequence).
+ */
+#define W_ONES UINT64_C(0x0101010101010101)
+#define W_HIGH UINT64_C(0x8080808080808080)
+
+static inline uint64_t
+w_load(const unsigned char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return x;
+}
+
+static inline uint64_t
+w_esc(uint64_t x)
+{
+	uint64_t q = x ^ (W_ONES * '"'), b = x ^ (W_ONES * '\\');
+
+	return ((x - W_ONES * 0x20) & ~x & W_HIGH) |
+	    ((q - W_ONES) & ~q & W_HIGH) | ((b - W_ONES) & ~b & W_HIGH);
+}
+
+static inline uint64_t
+w_stop(uint64_t x)
+{
+	return w_esc(x) | (x & W_HIGH);
+}
+
+/*
+ * The index of the first flagged byte of a non-zero mask from w_esc or
+ * w_stop, on a little-endian machine: the lowest flag is always a true one
+ * (a false flag can only follow a true one, from the borrow).  Elsewhere
+ * the callers look byte by byte.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define W_FIRST_OK 1
+#else
+#define W_FIRST_OK 0
+#endif
+
+static inline size_t
+w_first(uint64_t mask)
+{
+	return (size_t)__builtin_ctzll(mask) >> 3;
+}
+
 void
 json_doc_init(struct json_doc *doc)
 {
@@ -85,8 +137,10 @@ json_doc_reset(struct json_doc *doc)
 		doc->first->used = 0;
 }
 
+static void *arena_alloc_slow(struct json_doc *doc, size_t n);
+
 /* n bytes aligned for any node; NULL when over the doc's limit (checked). */
-static void *
+static inline void *
 arena_alloc(struct json_doc *doc, size_t n, int checked)
 {
 	struct json_block *b = doc->cur;
@@ -102,6 +156,14 @@ arena_alloc(struct json_doc *doc, size_t n, int checked)
 			return b->data + off;
 		}
 	}
+	return arena_alloc_slow(doc, n);
+}
+
+/* arena_alloc when the current block is full (doc->used already counted) */
+static __attribute__((noinline)) void *
+arena_alloc_slow(struct json_doc *doc, size_t n)
+{
+	struct json_block *b = doc->cur;
 	if (n > BIG_ALLOC) {
 		b = xmalloc(sizeof(*b) + n);
 		b->cap = b->used = n;
@@ -127,6 +189,21 @@ arena_alloc(struct json_doc *doc, size_t n, int checked)
 	return b->data;
 }
 
+static inline void
+node_init(struct json *v, enum json_type type)
+{
+	v->type = type;
+	v->flags = 0;
+	v->src = 0;
+	v->s = empty_str;
+	v->n = 0;
+	v->key = NULL;
+	v->key_n = 0;
+	v->child = v->next = NULL;
+	v->count = 0;
+	v->end = 0;
+}
+
 static struct json *
 node_new(struct json_doc *doc, enum json_type type, int checked)
 {
@@ -134,15 +211,12 @@ node_new(struct json_doc *doc, enum json_type type, int checked)
 
 	if (v == NULL)
 		return NULL;
-	v->type = type;
-	v->s = empty_str;
-	v->n = 0;
-	v->key = NULL;
-	v->key_n = 0;
-	v->child = v->next = NULL;
-	v->count = 0;
+	node_init(v, type);
 	return v;
 }
+
+/* parse_string puts a node in front of its string: keep both aligned */
+_Static_assert(sizeof(struct json) % 8 == 0, "struct json size");
 
 static char *
 str_copy(struct json_doc *doc, const char *s, size_t n, int checked)
@@ -230,6 +304,7 @@ struct parser {
 	const unsigned char *start, *p, *end;
 	struct err *e;
 	int failed;
+	int ws;                 /* white space was skipped somewhere */
 };
 
 #define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
@@ -282,8 +357,11 @@ fail_big(struct parser *P)
 static inline void
 skip_ws(struct parser *P)
 {
-	while (P->p < P->end && ws_tab[*P->p])
-		P->p++;
+	if (P->p < P->end && ws_tab[*P->p]) {
+		P->ws = 1;
+		while (P->p < P->end && ws_tab[*P->p])
+			P->p++;
+	}
 }
 
 static int
@@ -334,18 +412,27 @@ put_utf8(char *o, unsigned cp)
  * A string; P->p is on the opening quote.  Two passes: the first finds the
  * end and validates (UTF-8, escapes' shape), the second copies (memcpy when
  * there were no escapes) and decodes.  Returns the decoded copy, length in
- * *len; NULL on error.
+ * *len, *plain set when there was no escape; NULL on error.  The copy is
+ * allocated extra bytes (a multiple of 8) into a block of the arena, so
+ * that a node can share the allocation (in front of the string).
  */
 static const char *
-parse_string(struct parser *P, size_t *len)
+parse_string(struct parser *P, size_t *len, int *plain, size_t extra)
 {
 	const unsigned char *s = P->p + 1, *q = s, *end = P->end;
 	int esc = 0;
 	char *out, *o;
 
 	for (;;) {
-		while (q < end && !str_stop[*q])
-			q++;
+		uint64_t m = 0;
+
+		while (end - q >= 8 && !(m = w_stop(w_load(q))))
+			q += 8;
+		if (m && W_FIRST_OK)
+			q += w_first(m);
+		else
+			while (q < end && !str_stop[*q])
+				q++;
 		if (q >= end) {
 			fail_at(P, q, "unterminated string");
 			return NULL;
@@ -391,19 +478,18 @@ parse_string(struct parser *P, size_t *len)
 		}
 	}
 	P->p = q + 1;
-	if (!esc) {
-		out = str_copy(P->doc, (const char *)s, (size_t)(q - s), 1);
-		if (out == NULL) {
-			fail_big(P);
-			return NULL;
-		}
-		*len = (size_t)(q - s);
-		return out;
-	}
-	out = arena_alloc(P->doc, (size_t)(q - s) + 1, 1);
+	*plain = !esc;
+	out = arena_alloc(P->doc, extra + (size_t)(q - s) + 1, 1);
 	if (out == NULL) {
 		fail_big(P);
 		return NULL;
+	}
+	out += extra;
+	if (!esc) {
+		memcpy(out, s, (size_t)(q - s));
+		out[q - s] = '\0';
+		*len = (size_t)(q - s);
+		return out;
 	}
 	o = out;
 	end = q;
@@ -543,6 +629,9 @@ json_parse(struct json_doc *doc, const char *text, size_t n, struct err *e)
 	size_t depth = 0;
 	const char *key = NULL;
 	size_t key_n = 0;
+	int key_plain = 0;
+	size_t vstart;
+	int esc_seen = 0;
 
 	json_doc_reset(doc);
 	P.doc = doc;
@@ -550,6 +639,8 @@ json_parse(struct json_doc *doc, const char *text, size_t n, struct err *e)
 	P.end = P.start + n;
 	P.e = e;
 	P.failed = 0;
+	P.ws = 0;
+	doc->canonical = 0;
 
 	skip_ws(&P);
 	if (P.p >= P.end) {
@@ -562,6 +653,7 @@ value:
 		fail_at(&P, P.p, "expected a value");
 		return NULL;
 	}
+	vstart = (size_t)(P.p - P.start);
 	switch (*P.p) {
 	case '{':
 		v = node_new(doc, JSON_OBJECT, 1);
@@ -571,15 +663,18 @@ value:
 		break;
 	case '"': {
 		size_t len;
-		const char *s = parse_string(&P, &len);
+		int plain;
+		const char *s = parse_string(&P, &len, &plain, sizeof(*v));
 
 		if (s == NULL)
 			return NULL;
-		v = node_new(doc, JSON_STRING, 1);
-		if (v) {
-			v->s = s;
-			v->n = len;
-		}
+		esc_seen |= !plain;
+		/* the node sits in front of its string */
+		v = (struct json *)(void *)((char *)(uintptr_t)s - sizeof(*v));
+		node_init(v, JSON_STRING);
+		v->s = s;
+		v->n = len;
+		v->flags = plain ? JSON_PLAIN_STR : 0;
 		break;
 	}
 	case 't':
@@ -609,9 +704,12 @@ value:
 			fail_at(&P, stop, "invalid number");
 			return NULL;
 		}
-		s = str_copy(doc, (const char *)P.p, (size_t)(stop - P.p), 1);
-		v = s ? node_new(doc, JSON_NUMBER, 1) : NULL;
+		v = arena_alloc(doc, sizeof(*v) + (size_t)(stop - P.p) + 1, 1);
 		if (v) {
+			node_init(v, JSON_NUMBER);
+			s = (char *)(v + 1);
+			memcpy(s, P.p, (size_t)(stop - P.p));
+			s[stop - P.p] = '\0';
 			v->s = s;
 			v->n = (size_t)(stop - P.p);
 		}
@@ -623,6 +721,8 @@ value:
 		fail_big(&P);
 		return NULL;
 	}
+	if (vstart <= JSON_SRC_MAX)
+		v->src = (unsigned)vstart + 1;
 	/* attach v to its container */
 	if (f == NULL) {
 		root = v;
@@ -630,6 +730,8 @@ value:
 		if (f->c->type == JSON_OBJECT) {
 			v->key = key;
 			v->key_n = key_n;
+			if (key_plain)
+				v->flags |= JSON_PLAIN_KEY;
 		}
 		if (f->last)
 			f->last->next = v;
@@ -661,6 +763,7 @@ after:
 			fail_at(&P, P.p, "trailing data after the value");
 			return NULL;
 		}
+		doc->canonical = !P.ws && !esc_seen && n <= JSON_SRC_MAX;
 		return root;
 	}
 	skip_ws(&P);
@@ -683,6 +786,8 @@ after:
 	    "expected ',' or '}'" : "expected ',' or ']'");
 	return NULL;
 close:
+	if ((size_t)(P.p - P.start) <= JSON_SRC_MAX)
+		f->c->end = (uint32_t)(P.p - P.start) + 1;
 	depth--;
 	f = depth ? (struct frame *)doc->stack + depth - 1 : NULL;
 	goto after;
@@ -692,9 +797,10 @@ member:
 		fail_at(&P, P.p, "expected a member name");
 		return NULL;
 	}
-	key = parse_string(&P, &key_n);
+	key = parse_string(&P, &key_n, &key_plain, 0);
 	if (key == NULL)
 		return NULL;
+	esc_seen |= !key_plain;
 	skip_ws(&P);
 	if (P.p >= P.end || *P.p != ':') {
 		fail_at(&P, P.p, "expected ':'");
@@ -702,6 +808,52 @@ member:
 	}
 	P.p++;
 	goto value;
+}
+
+size_t
+json_src_end(const char *text, size_t n, const struct json *v)
+{
+	size_t i, depth = 0;
+	int in_str = 0;
+	const char *q;
+
+	if (v->src == 0 || (size_t)v->src - 1 >= n)
+		return 0;
+	i = (size_t)v->src - 1;
+	switch (v->type) {
+	case JSON_NULL:
+	case JSON_TRUE:
+		return i + 4 <= n ? i + 4 : 0;
+	case JSON_FALSE:
+		return i + 5 <= n ? i + 5 : 0;
+	case JSON_NUMBER:
+		return i + v->n <= n ? i + v->n : 0;
+	case JSON_STRING:
+		/* canonical text: no backslash, so the text is the value */
+		if ((v->flags & JSON_PLAIN_STR) && i + v->n + 2 <= n &&
+		    text[i + v->n + 1] == '"')
+			return i + v->n + 2;
+		q = i + 1 < n ? memchr(text + i + 1, '"', n - i - 1) : NULL;
+		return q ? (size_t)(q - text) + 1 : 0;
+	case JSON_ARRAY:
+	case JSON_OBJECT:
+		if (v->end != 0)
+			return (size_t)v->end - 1 <= n ? (size_t)v->end - 1 : 0;
+		for (; i < n; i++) {
+			char c = text[i];
+
+			if (c == '"')
+				in_str = !in_str;
+			else if (in_str)
+				continue;
+			else if (c == '[' || c == '{')
+				depth++;
+			else if ((c == ']' || c == '}') && --depth == 0)
+				return i + 1;
+		}
+		return 0;
+	}
+	return 0;
 }
 
 /* ---- lookups ---- */
@@ -748,18 +900,65 @@ json_at(const struct json *arr, size_t i)
 
 /* ---- writers ---- */
 
+/* The first byte of s[0..n) the writer must escape, or s + n. */
+static const unsigned char *
+first_esc(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t m = 0;
+
+	while (end - p >= 8 && !(m = w_esc(w_load(p))))
+		p += 8;
+	if (m && W_FIRST_OK)
+		return p + w_first(m);
+	while (p < end && *p >= 0x20 && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
+int
+json_str_plain(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	return first_esc(p, p + n) == p + n;
+}
+
+/* '"' s '"' then tail[0..tn), for a string known to need no escape. */
+static void
+write_plain(struct buf *out, const char *s, size_t n, const char *tail,
+    size_t tn)
+{
+	char *o;
+
+	if (buf_grow(out, n + 2 + tn) < 0)
+		return;
+	o = out->data + out->len;
+	*o++ = '"';
+	memcpy(o, s, n);
+	o += n;
+	*o++ = '"';
+	if (tn) {
+		memcpy(o, tail, tn);
+		o += tn;
+	}
+	*o = '\0';
+	out->len = (size_t)(o - out->data);
+}
+
 void
 json_write_str(struct buf *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *r = first_esc(p, end);
 
+	if (r == end) {
+		write_plain(out, s, n, NULL, 0);
+		return;
+	}
 	buf_addch(out, '"');
 	while (p < end) {
-		const unsigned char *r = p;
-
-		while (r < end && *r >= 0x20 && *r != '"' && *r != '\\')
-			r++;
+		r = first_esc(p, end);
 		if (r > p)
 			buf_add(out, p, (size_t)(r - p));
 		if (r >= end)
@@ -793,18 +992,40 @@ static void
 write_one(struct buf *out, const struct json *v, int member)
 {
 	if (member) {
-		json_write_str(out, v->key ? v->key : "", v->key ? v->key_n : 0);
-		buf_addch(out, ':');
+		if (v->key && (v->flags & JSON_PLAIN_KEY)) {
+			write_plain(out, v->key, v->key_n, ":", 1);
+		} else {
+			json_write_str(out, v->key ? v->key : "",
+			    v->key ? v->key_n : 0);
+			buf_addch(out, ':');
+		}
 	}
 	switch (v->type) {
 	case JSON_NULL: buf_add(out, "null", 4); break;
 	case JSON_FALSE: buf_add(out, "false", 5); break;
 	case JSON_TRUE: buf_add(out, "true", 4); break;
 	case JSON_NUMBER: buf_add(out, v->s, v->n); break;
-	case JSON_STRING: json_write_str(out, v->s, v->n); break;
+	case JSON_STRING:
+		if (v->flags & JSON_PLAIN_STR)
+			write_plain(out, v->s, v->n, NULL, 0);
+		else
+			json_write_str(out, v->s, v->n);
+		break;
 	case JSON_ARRAY: buf_addch(out, '['); break;
 	case JSON_OBJECT: buf_addch(out, '{'); break;
 	}
+}
+
+void
+json_write_member(struct buf *out, const struct json *m)
+{
+	if (m->key && (m->flags & JSON_PLAIN_KEY)) {
+		write_plain(out, m->key, m->key_n, ":", 1);
+	} else {
+		json_write_str(out, m->key ? m->key : "", m->key ? m->key_n : 0);
+		buf_addch(out, ':');
+	}
+	json_write(out, m);
 }
 
 void
@@ -870,9 +1091,21 @@ json_new_str(struct json_doc *doc, const char *s, size_t n)
 {
 	struct json *v = node_new(doc, JSON_STRING, 0);
 
+	json_set_str(doc, v, s, n);
+	return v;
+}
+
+void
+json_set_str(struct json_doc *doc, struct json *v, const char *s, size_t n)
+{
+	v->type = JSON_STRING;
+	v->src = 0;
 	v->s = str_copy(doc, s, n, 0);
 	v->n = n;
-	return v;
+	v->child = NULL;
+	v->count = 0;
+	v->flags = (unsigned char)((v->flags & JSON_PLAIN_KEY) |
+	    (json_str_plain(s, n) ? JSON_PLAIN_STR : 0));
 }
 
 struct json *
@@ -951,6 +1184,8 @@ json_object_set_n(struct json_doc *doc, struct json *obj, const char *key,
 				return value;
 			value->key = m->key;
 			value->key_n = m->key_n;
+			value->flags = (unsigned char)((value->flags &
+			    ~JSON_PLAIN_KEY) | (m->flags & JSON_PLAIN_KEY));
 			value->next = m->next;
 			if (prev)
 				prev->next = value;
@@ -962,6 +1197,8 @@ json_object_set_n(struct json_doc *doc, struct json *obj, const char *key,
 	}
 	value->key = str_copy(doc, key, key_n, 0);
 	value->key_n = key_n;
+	value->flags = (unsigned char)((value->flags & ~JSON_PLAIN_KEY) |
+	    (json_str_plain(key, key_n) ? JSON_PLAIN_KEY : 0));
 	append_child(obj, value);
 	return value;
 }
@@ -1004,6 +1241,7 @@ json_copy(struct json_doc *doc, const struct json *v)
 	if (v->type == JSON_STRING || v->type == JSON_NUMBER) {
 		c->s = str_copy(doc, v->s, v->n, 0);
 		c->n = v->n;
+		c->flags = v->flags & JSON_PLAIN_STR;
 	}
 	for (m = v->child; m; m = m->next) {
 		/* Recursion depth is the tree's depth: bounded by the parser's
@@ -1012,6 +1250,7 @@ json_copy(struct json_doc *doc, const struct json *v)
 		if (v->type == JSON_OBJECT && m->key) {
 			k->key = str_copy(doc, m->key, m->key_n, 0);
 			k->key_n = m->key_n;
+			k->flags |= m->flags & JSON_PLAIN_KEY;
 		}
 		if (last)
 			last->next = k;

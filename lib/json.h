@@ -49,6 +49,20 @@ enum json_type {
 struct json {
 	enum json_type type;
 	/*
+	 * JSON_PLAIN_STR: s (a STRING) holds no byte the writer must escape;
+	 * JSON_PLAIN_KEY: the same for key.  Set by the parser and the
+	 * builders so that json_write can copy such strings as they are.  Code
+	 * that changes s or key of a node in place must clear the flag (or use
+	 * json_set_str).
+	 */
+	unsigned flags : 8;
+	/*
+	 * Parsed nodes: 1 + the offset in the parsed text where the value
+	 * starts (json_src_end finds where it ends); 0 for built nodes, for
+	 * nodes changed in place (json_set_str) and past JSON_SRC_MAX.
+	 */
+	unsigned src : 24;
+	/*
 	 * STRING: the decoded UTF-8, NUL-terminated (it may also hold NUL
 	 * bytes from "\u0000"; n counts them).  NUMBER: the text exactly as
 	 * written, NUL-terminated.  Other types: "" and 0.
@@ -63,9 +77,18 @@ struct json {
 	struct json *child;
 	/* Next sibling inside the parent container; NULL for the last. */
 	struct json *next;
-	/* ARRAY/OBJECT: number of children. */
-	size_t count;
+	/* ARRAY/OBJECT: number of children (a document holds fewer than
+	 * JSON_MAX_BYTES nodes). */
+	uint32_t count;
+	/* Parsed ARRAY/OBJECT: 1 + the offset just after its closing bracket
+	 * in the parsed text; 0 otherwise (see src). */
+	uint32_t end;
 };
+
+#define JSON_PLAIN_STR 1
+#define JSON_PLAIN_KEY 2
+
+#define JSON_SRC_MAX (((size_t)1 << 24) - 2)
 
 #define JSON_MAX_DEPTH 1000
 /* Most bytes of nodes and strings one document may use (a 64 MiB line of
@@ -84,6 +107,13 @@ struct json_doc {
 	size_t max_depth;
 	void *stack;                /* parser stack, kept across parses */
 	size_t stack_cap;
+	/*
+	 * Set by json_parse: 1 when the text was exactly what json_write
+	 * writes for the tree (no white space outside strings, no backslash
+	 * escape anywhere, under JSON_SRC_MAX bytes), so that untouched parts
+	 * of the text can be copied instead of re-serialised.
+	 */
+	int canonical;
 };
 
 void json_doc_init(struct json_doc *doc);
@@ -101,6 +131,14 @@ void json_doc_reset(struct json_doc *doc);
  */
 struct json *json_parse(struct json_doc *doc, const char *text, size_t n,
     struct err *e);
+
+/*
+ * Where the value of parsed node v ends in text[0..n) (the text it was
+ * parsed from, which must have been canonical, see json_doc): the offset
+ * just after it; 0 when unknown (v->src is 0).  The value starts at
+ * v->src - 1.
+ */
+size_t json_src_end(const char *text, size_t n, const struct json *v);
 
 /* Lookups.  NULL when obj is NULL or not an object, or the key is absent. */
 struct json *json_get(const struct json *obj, const char *key);
@@ -125,6 +163,8 @@ json_is_str(const struct json *v)
  * buf_failed() once at the end.
  */
 void json_write(struct buf *out, const struct json *v);
+/* Append member m of an object as "key":value. */
+void json_write_member(struct buf *out, const struct json *m);
 /* Append s[0..n) as a quoted, escaped JSON string. */
 void json_write_str(struct buf *out, const char *s, size_t n);
 
@@ -142,6 +182,11 @@ struct json *json_new_number_text(struct json_doc *doc, const char *s,
 struct json *json_new_int(struct json_doc *doc, int64_t v);
 struct json *json_new_object(struct json_doc *doc);
 struct json *json_new_array(struct json_doc *doc);
+/* Make v a STRING holding a copy of s[0..n) (in doc), in place. */
+void json_set_str(struct json_doc *doc, struct json *v, const char *s,
+    size_t n);
+/* Does s[0..n) hold no byte json_write_str must escape? */
+int json_str_plain(const char *s, size_t n);
 /* Append v (not in another container) to array arr. */
 void json_array_append(struct json *arr, struct json *v);
 /*

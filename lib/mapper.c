@@ -9,14 +9,29 @@
 struct flagged {
 	const struct schema_table *t;
 	const struct schema_column **cols;
+	size_t *lens;                   /* strlen of each column's name */
 	size_t n;
 };
+
+/* Records with more members than this are re-serialised after a record
+ * callback changed them. */
+#define MAX_SPLICE_MEMBERS 128
 
 struct mapper_state {
 	const struct mapper_opts *o;
 	struct flagged *tables;
 	size_t ntables;
 	struct json **fieldvals;
+	/* the stream of the last RECORD and its table (lines of one stream
+	 * usually come in runs) */
+	char last_stream[64];
+	size_t last_n;
+	const struct schema_table *last_t;
+	/* the record's members before the record callback, and the text of
+	 * the record after it (see record_splice) */
+	struct json *orig[MAX_SPLICE_MEMBERS];
+	size_t norig;
+	struct buf text;
 };
 
 static struct json *
@@ -60,6 +75,8 @@ splice(struct json *parent, struct json *old, struct json *repl)
 			continue;
 		repl->key = old->key;
 		repl->key_n = old->key_n;
+		repl->flags = (unsigned char)((repl->flags & ~JSON_PLAIN_KEY) |
+		    (old->flags & JSON_PLAIN_KEY));
 		repl->next = old->next;
 		if (prev)
 			prev->next = repl;
@@ -96,12 +113,15 @@ one_value(struct mapper_state *ms, struct stream_line *l, struct json *parent,
 	if (cur == NULL)
 		cur = json_new_null(l->doc);
 	if (cur != *node) {
+		stream_note_replace(l, *node, cur);
 		splice(parent, *node, cur);
 		*node = cur;
 		*changed = 1;
 	}
-	if (r == MAPPER_CHANGED)
+	if (r == MAPPER_CHANGED) {
+		stream_note_opaque(l);  /* changed in place: not spliceable */
 		*changed = 1;
+	}
 	return MAPPER_KEEP;
 }
 
@@ -129,6 +149,11 @@ flagged_for(const struct mapper_state *ms, const struct schema_table *t)
 {
 	size_t i;
 
+	/* the table array is in schema order (see mapper_run) */
+	i = schema_table_index(t);
+	if (i < ms->ntables && ms->tables[i].t == t)
+		return &ms->tables[i];
+
 	for (i = 0; i < ms->ntables; i++)
 		if (ms->tables[i].t == t)
 			return &ms->tables[i];
@@ -142,20 +167,114 @@ flagged_col(const struct flagged *f, const struct json *m)
 
 	if (f == NULL)
 		return NULL;
-	for (i = 0; i < f->n; i++) {
-		const char *name = f->cols[i]->name;
-
-		if (m->key && strlen(name) == m->key_n &&
-		    memcmp(name, m->key, m->key_n) == 0)
+	if (m->key == NULL)
+		return NULL;
+	for (i = 0; i < f->n; i++)
+		if (f->lens[i] == m->key_n &&
+		    memcmp(f->cols[i]->name, m->key, m->key_n) == 0)
 			return f->cols[i];
-	}
 	return NULL;
+}
+
+/*
+ * Before the record callback: remember obj's members, when the line is
+ * canonical (else there is nothing to splice).  0 when it cannot be done.
+ */
+static int
+record_snapshot(struct mapper_state *ms, const struct stream_line *l,
+    const struct json *obj)
+{
+	const struct json *m;
+
+	ms->norig = 0;
+	if (!l->doc->canonical || obj->src == 0)
+		return 0;
+	for (m = obj->child; m; m = m->next) {
+		if (ms->norig == MAX_SPLICE_MEMBERS)
+			return 0;
+		ms->orig[ms->norig++] = (struct json *)m;
+	}
+	return 1;
+}
+
+/*
+ * After a record callback that changed obj by setting, adding and removing
+ * members (mapper.h): write obj's new text into ms->text, its members
+ * that were there before copied from the line (key and value), the others
+ * written with json_write, and note it as the replacement of obj's span.
+ * Members the callback kept must keep their order, and nothing else may
+ * have a source offset: else the line is re-serialised.
+ */
+static void
+record_splice(struct mapper_state *ms, struct stream_line *l,
+    const struct json *obj)
+{
+	const struct json *m;
+	size_t cur = 0, i, end, start, obj_end;
+
+	obj_end = json_src_end(l->text, l->len, obj);
+	if (obj_end == 0) {
+		stream_note_opaque(l);
+		return;
+	}
+	buf_reset(&ms->text);
+	buf_addch(&ms->text, '{');
+	for (m = obj->child; m; m = m->next) {
+		if (m != obj->child)
+			buf_addch(&ms->text, ',');
+		for (i = cur; i < ms->norig && ms->orig[i] != m; i++)
+			;
+		if (i < ms->norig) {
+			/* kept: '"key":value' as it was */
+			cur = i + 1;
+			end = json_src_end(l->text, l->len, m);
+			start = (size_t)m->src - 1;
+			if (end == 0 || m->key == NULL ||
+			    !(m->flags & JSON_PLAIN_KEY) ||
+			    start < m->key_n + 3) {
+				stream_note_opaque(l);
+				return;
+			}
+			start -= m->key_n + 3;
+			buf_add(&ms->text, l->text + start, end - start);
+		} else if (m->src != 0) {
+			/* moved or kept out of order */
+			stream_note_opaque(l);
+			return;
+		} else {
+			json_write_member(&ms->text, m);
+		}
+	}
+	buf_addch(&ms->text, '}');
+	if (buf_failed(&ms->text)) {
+		stream_note_opaque(l);
+		return;
+	}
+	stream_note_raw(l, (size_t)obj->src - 1, obj_end, ms->text.data,
+	    ms->text.len);
 }
 
 static enum stream_verdict
 to_stream(enum mapper_verdict r)
 {
 	return r == MAPPER_BAD ? STREAM_BAD : STREAM_FATAL;
+}
+
+static const struct schema_table *
+table_for(struct mapper_state *ms, const char *stream, size_t n)
+{
+	const struct schema_table *t;
+
+	if (ms->last_t && n == ms->last_n &&
+	    memcmp(stream, ms->last_stream, n) == 0)
+		return ms->last_t;
+	t = schema_table_findn(stream, n);
+	if (t && n < sizeof(ms->last_stream)) {
+		memcpy(ms->last_stream, stream, n);
+		ms->last_n = n;
+		ms->last_t = t;
+	}
+	return t;
 }
 
 static enum stream_verdict
@@ -167,11 +286,11 @@ on_line(void *ctx, struct stream_line *l)
 	const struct flagged *f = NULL;
 	struct json *obj, *m, *next;
 	enum mapper_verdict r;
-	int changed = 0;
+	int changed = 0, snap;
 	size_t i;
 
 	if (l->msg.type == SINGER_RECORD) {
-		t = schema_table_findn(l->msg.stream, l->msg.stream_n);
+		t = table_for(ms, l->msg.stream, l->msg.stream_n);
 		if (t == NULL)
 			return STREAM_PASS;
 		obj = l->msg.record;
@@ -223,11 +342,21 @@ on_line(void *ctx, struct stream_line *l)
 		rec.line = l;
 		rec.why = l->why;
 		rec.e = l->e;
+		snap = record_snapshot(ms, l, obj);
 		r = o->record_fn(o->ctx, &rec);
 		if (r == MAPPER_BAD || r == MAPPER_FATAL)
 			return to_stream(r);
-		if (r == MAPPER_CHANGED)
+		if (r == MAPPER_CHANGED) {
 			changed = 1;
+			if (snap)
+				record_splice(ms, l, obj);
+			else
+				stream_note_opaque(l);
+		} else if (changed) {
+			/* values changed: whatever the callback did goes out
+			 * re-serialised with them, as it always has */
+			stream_note_opaque(l);
+		}
 	}
 	return changed ? STREAM_CHANGED : STREAM_PASS;
 }
@@ -267,9 +396,12 @@ mapper_run(const struct mapper_opts *o)
 
 		fl->t = t;
 		fl->cols = xcalloc(t->ncols ? t->ncols : 1, sizeof(*fl->cols));
+		fl->lens = xcalloc(t->ncols ? t->ncols : 1, sizeof(*fl->lens));
 		for (j = 0; j < t->ncols; j++)
-			if (t->cols[j].flags & o->col_flags)
+			if (t->cols[j].flags & o->col_flags) {
+				fl->lens[fl->n] = strlen(t->cols[j].name);
 				fl->cols[fl->n++] = &t->cols[j];
+			}
 	}
 	ms.fieldvals = xcalloc(o->nfields ? o->nfields : 1,
 	    sizeof(*ms.fieldvals));
@@ -278,8 +410,11 @@ mapper_run(const struct mapper_opts *o)
 	if (so.on_bad)
 		so.on_bad = bad_hook;
 	rc = stream_run(&so, on_line, &ms);
-	for (i = 0; i < ms.ntables; i++)
+	for (i = 0; i < ms.ntables; i++) {
 		free(ms.tables[i].cols);
+		free(ms.tables[i].lens);
+	}
+	buf_release(&ms.text);
 	free(ms.tables);
 	free(ms.fieldvals);
 	return rc;

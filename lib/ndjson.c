@@ -81,6 +81,12 @@ ndjson_reader_check_utf8(struct ndjson_reader *r, int on)
 }
 
 void
+ndjson_reader_defer_checks(struct ndjson_reader *r, int on)
+{
+	r->defer_checks = on;
+}
+
+void
 ndjson_reader_on_read(struct ndjson_reader *r, void (*fn)(void *), void *arg)
 {
 	r->before_read = fn;
@@ -125,11 +131,30 @@ utf8_ok(const char *s, size_t n, size_t *off)
 	return 0;
 }
 
+int
+ndjson_line_check(const char *line, size_t n, int check_utf8, struct buf *why)
+{
+	const char *z = memchr(line, '\0', n);
+	size_t off;
+
+	if (z != NULL) {
+		buf_reset(why);
+		buf_printf(why, "NUL byte at byte %zu", (size_t)(z - line) + 1);
+		return -1;
+	}
+	if (check_utf8 && !utf8_ok(line, n, &off)) {
+		buf_reset(why);
+		buf_printf(why, "invalid UTF-8 at byte %zu", off + 1);
+		return -1;
+	}
+	return 0;
+}
+
 /* Classify a complete line; 1 means "skip it" (empty). */
 static int
 finish_line(struct ndjson_reader *r, const char *line, size_t *len, int *st)
 {
-	size_t n = *len, i, off;
+	size_t n = *len, i;
 
 	if (n && line[n - 1] == '\r')
 		n--;
@@ -143,14 +168,9 @@ finish_line(struct ndjson_reader *r, const char *line, size_t *len, int *st)
 		*st = bad(r, "line longer than %zu bytes", r->max_line);
 		return 0;
 	}
-	if (memchr(line, '\0', n) != NULL) {
-		const char *z = memchr(line, '\0', n);
-
-		*st = bad(r, "NUL byte at byte %zu", (size_t)(z - line) + 1);
-		return 0;
-	}
-	if (r->check_utf8 && !utf8_ok(line, n, &off)) {
-		*st = bad(r, "invalid UTF-8 at byte %zu", off + 1);
+	if (!r->defer_checks &&
+	    ndjson_line_check(line, n, r->check_utf8, &r->why) != 0) {
+		*st = NDJSON_BAD;
 		return 0;
 	}
 	*st = NDJSON_LINE;

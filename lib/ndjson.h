@@ -46,6 +46,7 @@ struct ndjson_reader {
 	int eof;
 	int skipping;           /* discarding the rest of an over-long line */
 	int check_utf8;
+	int defer_checks;
 	struct buf why;
 	void (*before_read)(void *);
 	void *before_read_arg;
@@ -66,6 +67,21 @@ int ndjson_reader_open(struct ndjson_reader *r, const char *path,
 void ndjson_reader_set_fd(struct ndjson_reader *r, int fd, const char *name);
 /* Off: skip the UTF-8 check (for callers that validate themselves). */
 void ndjson_reader_check_utf8(struct ndjson_reader *r, int on);
+/*
+ * On: hand out lines without the NUL and UTF-8 checks; the caller runs
+ * ndjson_line_check itself when it needs to (the stream driver does when a
+ * line fails to parse as JSON: a line that parses holds neither, as the
+ * JSON parser accepts no raw control byte and validates every string's
+ * UTF-8, and JSON outside strings is ASCII).
+ */
+void ndjson_reader_defer_checks(struct ndjson_reader *r, int on);
+/*
+ * The reader's checks of one line: 0 when line[0..n) holds no NUL byte
+ * and (when check_utf8) is valid UTF-8; else -1 with the reason in why
+ * ("NUL byte at byte 3", "invalid UTF-8 at byte 17").
+ */
+int ndjson_line_check(const char *line, size_t n, int check_utf8,
+    struct buf *why);
 /* fn(arg) is called before each read(2) (e.g. to flush output). */
 void ndjson_reader_on_read(struct ndjson_reader *r, void (*fn)(void *),
     void *arg);

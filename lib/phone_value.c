@@ -27,6 +27,8 @@ set_null(struct json *v)
 	v->type = JSON_NULL;
 	v->s = "";
 	v->n = 0;
+	v->flags &= JSON_PLAIN_KEY;
+	v->src = 0;
 }
 
 static int
@@ -102,13 +104,7 @@ scalar(struct json_doc *doc, struct json *v, const struct phone_value_opts *o,
 		buf_release(&out);
 		return PHONE_VALUE_SAME;
 	}
-	{
-		struct json *t = json_new_str(doc, out.data, out.len);
-
-		v->type = JSON_STRING;
-		v->s = t->s;
-		v->n = t->n;
-	}
+	json_set_str(doc, v, out.data, out.len);
 	buf_release(&out);
 	return PHONE_VALUE_SET;
 }

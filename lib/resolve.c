@@ -6,10 +6,12 @@
 
 #include <errno.h>
 #include <libpsl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "email.h"
 #include "freemail.h"
@@ -18,53 +20,136 @@
 
 #include "banned.h"
 
-/* ---- an arena for the strings of the index ---- */
+/*
+ * ---- the key store ----
+ *
+ * Every key of the tables (and every interned id) lives in chunks that
+ * never move, addressed by a 32-bit handle: the chunk in the high 16 bits,
+ * the offset in 8-byte units in the low 16.  So a table slot is 8 bytes
+ * (hash and handle), and the tables stay small enough for the cache.
+ * Handle 0 is never given out.
+ */
+#define CHUNK_SHIFT 19
+#define CHUNK_SIZE ((size_t)1 << CHUNK_SHIFT)   /* 512 KiB */
+#define MAX_CHUNKS 65536u
 
-struct arena_block {
-	struct arena_block *next;
-	size_t used, cap;
-	char data[];
+struct store {
+	char **chunks;          /* a big record has a chunk of its own */
+	uint32_t n;             /* chunks in use */
+	uint32_t cur;           /* the chunk small records go to */
+	size_t used;            /* bytes used in chunk cur */
+	char *slab;             /* normal chunks are cut from 2 MiB slabs */
+	unsigned slab_left;     /* chunks left in it */
+	void **mem;             /* the allocations, to free */
+	size_t nmem;
 };
 
-struct arena {
-	struct arena_block *head;
-};
+/* Large allocations of the index: in huge pages where the system gives
+ * them on request (transparent huge pages, "madvise"): fewer page faults,
+ * and probes that land anywhere miss the TLB less. */
+#define HUGE_PAGE ((size_t)2 << 20)
 
-static char *
-arena_strndup(struct arena *a, const char *s, size_t n)
+static void *
+huge_alloc(size_t bytes)
 {
-	struct arena_block *b = a->head;
-	char *p;
+	void *p;
 
-	if (b == NULL || b->cap - b->used < n + 1) {
-		size_t cap = n + 1 > 65536 ? n + 1 : 65536;
-
-		b = xmalloc(sizeof(*b) + cap);
-		b->used = 0;
-		b->cap = cap;
-		b->next = a->head;
-		a->head = b;
-	}
-	p = b->data + b->used;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	b->used += n + 1;
+	if (bytes < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+		return xmalloc(bytes);
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
 	return p;
 }
 
-static void
-arena_release(struct arena *a)
+static void *
+store_ptr(const struct store *st, uint32_t h)
 {
-	struct arena_block *b, *next;
-
-	for (b = a->head; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
-	a->head = NULL;
+	return st->chunks[h >> 16] + ((size_t)(h & 0xffff) << 3);
 }
 
-/* ---- a string-keyed hash table whose values are chains of references ---- */
+static void
+store_keep(struct store *st, void *p)
+{
+	if ((st->nmem & (st->nmem - 1)) == 0)
+		st->mem = xrealloc(st->mem, (st->nmem ? st->nmem * 2 : 1) *
+			sizeof(*st->mem));
+	st->mem[st->nmem++] = p;
+}
+
+static uint32_t
+store_new_chunk(struct store *st, size_t size)
+{
+	char *c;
+
+	if (st->n == MAX_CHUNKS)
+		return UINT32_MAX;
+	if (size == CHUNK_SIZE) {
+		if (st->slab_left == 0) {
+			st->slab = huge_alloc(HUGE_PAGE);
+			store_keep(st, st->slab);
+			st->slab_left = HUGE_PAGE / CHUNK_SIZE;
+		}
+		c = st->slab;
+		st->slab += CHUNK_SIZE;
+		st->slab_left--;
+	} else {
+		c = xmalloc(size);
+		store_keep(st, c);
+	}
+	if ((st->n & (st->n - 1)) == 0)
+		st->chunks = xrealloc(st->chunks, (st->n ? st->n * 2 : 1) *
+			sizeof(*st->chunks));
+	st->chunks[st->n] = c;
+	return st->n++;
+}
+
+/*
+ * Room for size bytes, aligned to align (8 or 64: a record that fits in
+ * a cache line or two starts a line); 0 when the store is full (32 GiB).
+ */
+static uint32_t
+store_alloc(struct store *st, size_t size, size_t align)
+{
+	uint32_t c;
+	size_t at;
+
+	size = (size + 7) & ~(size_t)7;
+	if (st->n == 0) {
+		/* chunk 0 is a normal one, and its first bytes unused */
+		st->cur = store_new_chunk(st, CHUNK_SIZE);
+		st->used = 8;
+	}
+	if (size > CHUNK_SIZE / 4) {
+		c = store_new_chunk(st, size);
+		return c == UINT32_MAX ? 0 : c << 16;
+	}
+	at = (st->used + align - 1) & ~(align - 1);
+	if (at > CHUNK_SIZE || CHUNK_SIZE - at < size) {
+		c = store_new_chunk(st, CHUNK_SIZE);
+		if (c == UINT32_MAX)
+			return 0;
+		st->cur = c;
+		at = 0;
+	}
+	c = (st->cur << 16) | (uint32_t)(at >> 3);
+	st->used = at + size;
+	return c;
+}
+
+static void
+store_release(struct store *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nmem; i++)
+		free(st->mem[i]);
+	free(st->mem);
+	free(st->chunks);
+	memset(st, 0, sizeof(*st));
+}
+
+/* ---- string-keyed hash tables whose values are chains of references ---- */
 
 /* A reference: the kind in the top two bits, the record index below. */
 enum ref_kind { REF_CONTACT, REF_LEAD, REF_ACCOUNT, REF_MAPPING };
@@ -73,11 +158,37 @@ enum ref_kind { REF_CONTACT, REF_LEAD, REF_ACCOUNT, REF_MAPPING };
 #define REF_INDEX(r) ((r) & 0x3fffffffu)
 #define NO_ENTRY UINT32_MAX
 
-/* Keys hold no NUL byte (they are C strings), so strncmp compares them. */
+/*
+ * A key in the store: its length, the first entry of its chain, and the
+ * bytes, NUL-terminated (keys hold no NUL).
+ *
+ * The first lookup of a key after resolve_index_finish works out the
+ * answer, then moves the key to a new record with the answer right after
+ * it (answer: its offset from the record) and points the slot there: a key
+ * seen again costs one probe and reads one place.
+ */
+struct keyrec {
+	uint32_t len;
+	uint32_t head;
+	uint32_t answer;        /* 0: not worked out yet */
+	uint32_t pad;
+	char key[];
+};
+
+/*
+ * Open addressing, linear probing, at most three quarters full.  A slot
+ * keeps the low half of its key's hash: the position comes from it (growing
+ * never hashes a key again) and it is compared before the key is touched.
+ *
+ * The big tables are filled in bulk: map_defer copies the key to the store
+ * and notes it; map_flush (at resolve_index_finish, or at the first lookup)
+ * puts the noted keys in the table in the order they came, with the slots
+ * of the next ones prefetched, so the cache misses of a table much larger
+ * than the cache overlap instead of following one another.
+ */
 struct slot {
-	const char *key;        /* NULL: empty slot; NUL-terminated, in the arena */
-	uint32_t tag;           /* the high half of the key's hash */
-	uint32_t head;          /* first entry of the chain */
+	uint32_t hash;
+	uint32_t key;           /* handle of the keyrec; 0: empty slot */
 };
 
 struct entry {
@@ -85,12 +196,21 @@ struct entry {
 	uint32_t next;
 };
 
+struct pending {
+	uint32_t hash;
+	uint32_t key;           /* its keyrec, already in the store */
+	uint32_t ref;
+};
+
 struct map {
+	struct store *st;
 	struct slot *slots;
 	size_t mask;            /* slots - 1; a power of two minus one */
 	size_t used;
 	struct entry *entries;
 	size_t nentries, centries;
+	struct pending *pend;   /* noted by map_defer, not in the table yet */
+	size_t npend, cpend;
 };
 
 static uint64_t
@@ -115,12 +235,22 @@ hash_bytes(const char *s, size_t n)
 	return h;
 }
 
+static struct slot *
+slots_alloc(size_t n)
+{
+	struct slot *p = huge_alloc(n * sizeof(struct slot));
+
+	memset(p, 0, n * sizeof(struct slot));
+	return p;
+}
+
 static void
-map_init(struct map *m)
+map_init(struct map *m, struct store *st)
 {
 	memset(m, 0, sizeof(*m));
+	m->st = st;
 	m->mask = 63;
-	m->slots = xcalloc(m->mask + 1, sizeof(*m->slots));
+	m->slots = slots_alloc(m->mask + 1);
 }
 
 static void
@@ -128,67 +258,102 @@ map_release(struct map *m)
 {
 	free(m->slots);
 	free(m->entries);
+	free(m->pend);
 	memset(m, 0, sizeof(*m));
 }
 
+static struct keyrec *
+slot_key(const struct map *m, const struct slot *s)
+{
+	return store_ptr(m->st, s->key);
+}
+
+/* The slot of key (hash h), or the empty slot where it would go. */
 static struct slot *
 map_find(const struct map *m, const char *key, size_t n, uint64_t h)
 {
-	size_t i = (size_t)h & m->mask;
+	uint32_t h32 = (uint32_t)h;
+	size_t i = h32 & m->mask;
 
 	for (;;) {
 		struct slot *s = &m->slots[i];
 
-		if (s->key == NULL)
+		if (s->key == 0)
 			return s;
-		if (s->tag == (uint32_t)(h >> 32) &&
-		    strncmp(s->key, key, n) == 0 && s->key[n] == '\0')
-			return s;
+		if (s->hash == h32) {
+			const struct keyrec *kr = slot_key(m, s);
+
+			if (kr->len == n && memcmp(kr->key, key, n) == 0)
+				return s;
+		}
 		i = (i + 1) & m->mask;
 	}
 }
 
+/* Make the table hold at least want keys without growing. */
 static void
-map_grow(struct map *m)
+map_resize(struct map *m, size_t want)
 {
 	struct slot *old = m->slots;
-	size_t i, oldn = m->mask + 1;
+	size_t i, oldn = m->mask + 1, n = oldn;
 
-	m->mask = oldn * 2 - 1;
-	m->slots = xcalloc(m->mask + 1, sizeof(*m->slots));
+	while (want * 4 > n * 3)
+		n *= 2;
+	if (n == oldn)
+		return;
+	m->mask = n - 1;
+	m->slots = slots_alloc(n);
 	for (i = 0; i < oldn; i++) {
-		if (old[i].key != NULL) {
-			size_t n = strlen(old[i].key);
-			struct slot *s = map_find(m, old[i].key, n,
-				hash_bytes(old[i].key, n));
+		if (old[i].key != 0) {
+			size_t j = old[i].hash & m->mask;
 
-			*s = old[i];
+			while (m->slots[j].key != 0)
+				j = (j + 1) & m->mask;
+			m->slots[j] = old[i];
 		}
 	}
 	free(old);
 }
 
-/* Add ref under key (copied into the arena the first time). */
+/* Room for more entries (chain links) without reallocating. */
 static void
-map_add(struct map *m, struct arena *a, const char *key, size_t n,
-	uint32_t ref)
+map_reserve_entries(struct map *m, size_t more)
 {
-	uint64_t h = hash_bytes(key, n);
-	struct slot *s = map_find(m, key, n, h);
+	if (m->centries - m->nentries >= more)
+		return;
+	m->centries = m->nentries + more;
+	m->entries = xrealloc(m->entries, m->centries * sizeof(*m->entries));
+}
+
+/* A new key record for key in the store; 0 when the store is full. */
+static uint32_t
+keyrec_new(struct store *st, const char *key, size_t n)
+{
+	struct keyrec *kr;
+	uint32_t k;
+
+	if (n > UINT32_MAX - 64 ||
+	    (k = store_alloc(st, sizeof(*kr) + n + 1, 8)) == 0)
+		return 0;
+	kr = store_ptr(st, k);
+	kr->len = (uint32_t)n;
+	kr->head = NO_ENTRY;
+	kr->answer = 0;
+	kr->pad = 0;
+	memcpy(kr->key, key, n);
+	kr->key[n] = '\0';
+	return k;
+}
+
+/* Put ref at the head of kr's chain, unless it is there already (the same
+ * record twice: phone == mobile). */
+static void
+chain_add(struct map *m, struct keyrec *kr, uint32_t ref)
+{
 	struct entry *e;
 
-	if (s->key == NULL) {
-		if ((m->used + 1) * 2 > m->mask + 1) {
-			map_grow(m);
-			s = map_find(m, key, n, h);
-		}
-		s->key = arena_strndup(a, key, n);
-		s->tag = (uint32_t)(h >> 32);
-		s->head = NO_ENTRY;
-		m->used++;
-	} else if (s->head != NO_ENTRY && m->entries[s->head].ref == ref) {
-		return; /* the same record twice (phone == mobile) */
-	}
+	if (kr->head != NO_ENTRY && m->entries[kr->head].ref == ref)
+		return;
 	if (m->nentries == m->centries) {
 		m->centries = m->centries ? m->centries * 2 : 256;
 		m->entries = xrealloc(m->entries,
@@ -196,24 +361,133 @@ map_add(struct map *m, struct arena *a, const char *key, size_t n,
 	}
 	e = &m->entries[m->nentries];
 	e->ref = ref;
-	e->next = s->head;
-	s->head = (uint32_t)m->nentries++;
+	e->next = kr->head;
+	kr->head = (uint32_t)m->nentries++;
 }
 
-/* The first entry of key's chain, or NO_ENTRY. */
-static uint32_t
-map_get(const struct map *m, const char *key, size_t n)
+/* Add ref under key now (a small table: the internal domains). */
+static void
+map_add(struct map *m, const char *key, size_t n, uint32_t ref)
 {
-	const struct slot *s = map_find(m, key, n, hash_bytes(key, n));
+	uint64_t h = hash_bytes(key, n);
+	struct slot *s = map_find(m, key, n, h);
+	uint32_t k;
 
-	return s->key == NULL ? NO_ENTRY : s->head;
+	if (s->key == 0) {
+		if ((k = keyrec_new(m->st, key, n)) == 0)
+			return;
+		if ((m->used + 1) * 4 > (m->mask + 1) * 3) {
+			map_resize(m, m->used + 1);
+			s = map_find(m, key, n, h);
+		}
+		s->hash = (uint32_t)h;
+		s->key = k;
+		m->used++;
+	}
+	chain_add(m, slot_key(m, s), ref);
+}
+
+/* Add ref under key at the next map_flush. */
+static void
+map_defer(struct map *m, const char *key, size_t n, uint32_t ref)
+{
+	uint32_t k = keyrec_new(m->st, key, n);
+	struct pending *p;
+
+	if (k == 0)
+		return;
+	if (m->npend == m->cpend) {
+		m->cpend = m->cpend ? m->cpend * 2 : 256;
+		m->pend = xrealloc(m->pend, m->cpend * sizeof(*m->pend));
+	}
+	p = &m->pend[m->npend++];
+	p->hash = (uint32_t)hash_bytes(key, n);
+	p->key = k;
+	p->ref = ref;
+}
+
+/* How far ahead map_flush prefetches. */
+#define FLUSH_AHEAD 16
+
+static void
+pend_free(struct map *m)
+{
+	free(m->pend);
+	m->pend = NULL;
+	m->npend = m->cpend = 0;
+}
+
+/*
+ * Put the deferred keys in the table, in the order they came.  keep: leave
+ * the list for answer_all, with the key of each one that was in the table
+ * already set to 0.
+ */
+static void
+map_flush(struct map *m, int keep)
+{
+	size_t i;
+
+	if (m->npend == 0)
+		return;
+	map_resize(m, m->used + m->npend);
+	map_reserve_entries(m, m->npend);
+	for (i = 0; i < m->npend; i++) {
+		const struct pending *p = &m->pend[i];
+		struct keyrec *kr = store_ptr(m->st, p->key);
+		size_t j = p->hash & m->mask;
+
+		if (i + FLUSH_AHEAD < m->npend)
+			__builtin_prefetch(&m->slots[m->pend[i +
+				FLUSH_AHEAD].hash & m->mask], 1);
+		for (;; j = (j + 1) & m->mask) {
+			struct slot *s = &m->slots[j];
+			struct keyrec *old;
+
+			if (s->key == 0) {
+				s->hash = p->hash;
+				s->key = p->key;
+				m->used++;
+				break;
+			}
+			if (s->hash != p->hash)
+				continue;
+			old = slot_key(m, s);
+			if (old->len == kr->len &&
+			    memcmp(old->key, kr->key, kr->len) == 0) {
+				kr = old; /* a key seen before: its chain */
+				m->pend[i].key = 0;
+				break;
+			}
+		}
+		chain_add(m, kr, p->ref);
+	}
+	if (!keep)
+		pend_free(m);
+}
+
+/* Forget the answers cached in the table (the index changed). */
+static void
+map_forget_answers(struct map *m)
+{
+	size_t i;
+
+	for (i = 0; i <= m->mask; i++)
+		if (m->slots[i].key != 0)
+			slot_key(m, &m->slots[i])->answer = 0;
+}
+
+/* The slot of key; its key is 0 when the key is absent. */
+static struct slot *
+map_lookup(const struct map *m, const char *key, size_t n)
+{
+	return map_find(m, key, n, hash_bytes(key, n));
 }
 
 /* A set of strings is a map whose chains are not used. */
 static int
 set_has(const struct map *m, const char *key, size_t n)
 {
-	return m->used > 0 && map_get(m, key, n) != NO_ENTRY;
+	return m->used > 0 && map_lookup(m, key, n)->key != 0;
 }
 
 /* ---- records ---- */
@@ -249,17 +523,21 @@ struct mapping {
 	(vec).v[(vec).n++] = (x); \
 } while (0)
 
+/*
+ * The tables are reached through pointers: a lookup (const index) may have
+ * to flush them (map_flush) or cache an answer in them.
+ */
 struct resolve_index {
-	struct arena strings;
-	struct map ids;         /* interned ids: one pointer per distinct id */
+	struct store keys;      /* every key and id of the index */
 	VEC(struct contact) contacts;
 	VEC(struct lead) leads;
 	VEC(struct account) accounts;
 	VEC(struct mapping) mappings;
-	struct map email;       /* email key -> contacts, leads, mappings */
-	struct map phone;       /* E.164 -> contacts, leads, accounts, mappings */
-	struct map domain;      /* website domain -> accounts */
-	struct map contact_by_id; /* contact id -> contact (for its account) */
+	struct map *email;      /* email key -> contacts, leads, mappings */
+	struct map *phone;      /* E.164 -> contacts, leads, accounts, mappings */
+	struct map *domain;     /* website domain -> accounts */
+	struct map *by_id;      /* contact id -> contact (for its account) */
+	struct map *bydomain;   /* answers by domain (see resolve_email) */
 	struct freemail *freemail;
 	struct map internal;
 	psl_ctx_t *psl;
@@ -274,30 +552,61 @@ nz(const char *s)
 	return s != NULL && *s != '\0' ? s : NULL;
 }
 
-/* Interned copy of an id (or NULL for an absent one). */
+/* A copy of an id in the store (NULL for an absent one, or when the
+ * store is full). */
 static const char *
-intern(struct resolve_index *ix, const char *s)
+copy_id(struct resolve_index *ix, const char *s)
 {
 	size_t n;
-	uint64_t h;
-	struct slot *sl;
+	uint32_t k;
+	char *p;
 
 	if (nz(s) == NULL)
 		return NULL;
 	n = strlen(s);
-	h = hash_bytes(s, n);
-	sl = map_find(&ix->ids, s, n, h);
-	if (sl->key == NULL) {
-		if ((ix->ids.used + 1) * 2 > ix->ids.mask + 1) {
-			map_grow(&ix->ids);
-			sl = map_find(&ix->ids, s, n, h);
-		}
-		sl->key = arena_strndup(&ix->strings, s, n);
-		sl->tag = (uint32_t)(h >> 32);
-		sl->head = NO_ENTRY;
-		ix->ids.used++;
-	}
-	return sl->key;
+	if (n > UINT32_MAX - 8 || (k = store_alloc(&ix->keys, n + 1, 8)) == 0)
+		return NULL;
+	p = store_ptr(&ix->keys, k);
+	memcpy(p, s, n + 1);
+	return p;
+}
+
+static struct map *
+map_new(struct store *st)
+{
+	struct map *m = xmalloc(sizeof(*m));
+
+	map_init(m, st);
+	return m;
+}
+
+static void
+map_free(struct map *m)
+{
+	map_release(m);
+	free(m);
+}
+
+static void
+flush_all(const struct resolve_index *ix)
+{
+	map_flush(ix->email, 0);
+	map_flush(ix->phone, 0);
+	map_flush(ix->domain, 0);
+	map_flush(ix->by_id, 0);
+}
+
+/* The index changes: the answers cached so far may be wrong now. */
+static void
+unseal(struct resolve_index *ix)
+{
+	if (!ix->finished)
+		return;
+	ix->finished = 0;
+	map_forget_answers(ix->email);
+	map_forget_answers(ix->phone);
+	map_forget_answers(ix->domain);
+	map_forget_answers(ix->bydomain);
 }
 
 static int64_t
@@ -315,13 +624,13 @@ resolve_index_new(void)
 {
 	struct resolve_index *ix = xcalloc(1, sizeof(*ix));
 
-	map_init(&ix->ids);
-	map_init(&ix->email);
-	map_init(&ix->phone);
-	map_init(&ix->domain);
-	map_init(&ix->contact_by_id);
+	ix->email = map_new(&ix->keys);
+	ix->phone = map_new(&ix->keys);
+	ix->domain = map_new(&ix->keys);
+	ix->by_id = map_new(&ix->keys);
+	ix->bydomain = map_new(&ix->keys);
 	ix->freemail = freemail_new_default();
-	map_init(&ix->internal);
+	map_init(&ix->internal, &ix->keys);
 	memcpy(ix->region, "US", 3);
 	ix->scratch = xcalloc(1, sizeof(*ix->scratch));
 	/* the newest of the distribution's list and libpsl's built-in one */
@@ -345,11 +654,11 @@ resolve_index_free(struct resolve_index *ix)
 {
 	if (ix == NULL)
 		return;
-	map_release(&ix->ids);
-	map_release(&ix->email);
-	map_release(&ix->phone);
-	map_release(&ix->domain);
-	map_release(&ix->contact_by_id);
+	map_free(ix->email);
+	map_free(ix->phone);
+	map_free(ix->domain);
+	map_free(ix->by_id);
+	map_free(ix->bydomain);
 	freemail_free(ix->freemail);
 	map_release(&ix->internal);
 	free(ix->contacts.v);
@@ -358,10 +667,46 @@ resolve_index_free(struct resolve_index *ix)
 	free(ix->mappings.v);
 	if (ix->psl != NULL)
 		psl_free(ix->psl);
-	arena_release(&ix->strings);
+	store_release(&ix->keys);
 	buf_release(ix->scratch);
 	free(ix->scratch);
 	free(ix);
+}
+
+static void
+pend_reserve(struct map *m, size_t more)
+{
+	if (m->cpend - m->npend >= more)
+		return;
+	m->cpend = m->npend + more;
+	m->pend = xrealloc(m->pend, m->cpend * sizeof(*m->pend));
+}
+
+#define VEC_RESERVE(vec, more) do { \
+	if ((vec).cap - (vec).n < (more)) { \
+		(vec).cap = (vec).n + (more); \
+		(vec).v = xrealloc((vec).v, (vec).cap * sizeof(*(vec).v)); \
+	} \
+} while (0)
+
+void
+resolve_index_reserve(struct resolve_index *ix, size_t contacts,
+	size_t leads, size_t accounts, size_t mappings)
+{
+	size_t all = contacts + leads + accounts + mappings;
+
+	/* a hint: more than 2^30 records cannot be added anyway */
+	if (all > 0x3fffffff)
+		return;
+	VEC_RESERVE(ix->contacts, contacts);
+	VEC_RESERVE(ix->leads, leads);
+	VEC_RESERVE(ix->accounts, accounts);
+	VEC_RESERVE(ix->mappings, mappings);
+	pend_reserve(ix->email, contacts + leads + mappings);
+	/* one number a record: a guess (the list grows when it is short) */
+	pend_reserve(ix->phone, all);
+	pend_reserve(ix->domain, accounts);
+	pend_reserve(ix->by_id, contacts);
 }
 
 static void
@@ -369,7 +714,7 @@ add_email(struct resolve_index *ix, struct buf *k, const char *addr,
 	uint32_t ref)
 {
 	if (nz(addr) && resolve_email_key(addr, strlen(addr), k) == 0)
-		map_add(&ix->email, &ix->strings, k->data, k->len, ref);
+		map_defer(ix->email, k->data, k->len, ref);
 }
 
 static void
@@ -377,7 +722,7 @@ add_phone(struct resolve_index *ix, struct buf *k, const char *num,
 	uint32_t ref)
 {
 	if (nz(num) && resolve_phone_key(num, strlen(num), ix->region, k) == 0)
-		map_add(&ix->phone, &ix->strings, k->data, k->len, ref);
+		map_defer(ix->phone, k->data, k->len, ref);
 }
 
 int
@@ -385,21 +730,22 @@ resolve_index_add_contact(struct resolve_index *ix,
 	const struct resolve_contact *c)
 {
 	struct contact rec;
-	struct buf k = BUF_INIT;
+	struct buf *k = ix->scratch;
 	uint32_t ref;
 
-	if (nz(c->id) == NULL || ix->contacts.n >= 0x3fffffff)
+	if (nz(c->id) == NULL || ix->contacts.n >= 0x3fffffff ||
+	    (rec.id = copy_id(ix, c->id)) == NULL)
 		return 1;
-	rec.id = intern(ix, c->id);
-	rec.account_id = intern(ix, c->account_id);
+	unseal(ix);
+	rec.account_id = copy_id(ix, c->account_id);
 	rec.modified = stamp(c->modified);
 	ref = REF(REF_CONTACT, ix->contacts.n);
 	VEC_PUSH(ix->contacts, rec);
-	map_add(&ix->contact_by_id, &ix->strings, rec.id, strlen(rec.id), ref);
-	add_email(ix, &k, c->email, ref);
-	add_phone(ix, &k, c->phone, ref);
-	add_phone(ix, &k, c->mobile_phone, ref);
-	buf_release(&k);
+	map_defer(ix->by_id, rec.id, strlen(rec.id), ref);
+	add_email(ix, k, c->email, ref);
+	add_phone(ix, k, c->phone, ref);
+	add_phone(ix, k, c->mobile_phone, ref);
+	buf_reset(k);
 	return 0;
 }
 
@@ -407,24 +753,25 @@ int
 resolve_index_add_lead(struct resolve_index *ix, const struct resolve_lead *l)
 {
 	struct lead rec;
-	struct buf k = BUF_INIT;
+	struct buf *k = ix->scratch;
 	uint32_t ref;
 
-	if (nz(l->id) == NULL || ix->leads.n >= 0x3fffffff)
+	if (nz(l->id) == NULL || ix->leads.n >= 0x3fffffff ||
+	    (rec.id = copy_id(ix, l->id)) == NULL)
 		return 1;
-	rec.id = intern(ix, l->id);
+	unseal(ix);
 	rec.converted = l->is_converted != 0;
-	rec.contact_id = rec.converted ? intern(ix, l->converted_contact_id)
+	rec.contact_id = rec.converted ? copy_id(ix, l->converted_contact_id)
 		: NULL;
-	rec.account_id = rec.converted ? intern(ix, l->converted_account_id)
+	rec.account_id = rec.converted ? copy_id(ix, l->converted_account_id)
 		: NULL;
 	rec.modified = stamp(l->modified);
 	ref = REF(REF_LEAD, ix->leads.n);
 	VEC_PUSH(ix->leads, rec);
-	add_email(ix, &k, l->email, ref);
-	add_phone(ix, &k, l->phone, ref);
-	add_phone(ix, &k, l->mobile_phone, ref);
-	buf_release(&k);
+	add_email(ix, k, l->email, ref);
+	add_phone(ix, k, l->phone, ref);
+	add_phone(ix, k, l->mobile_phone, ref);
+	buf_reset(k);
 	return 0;
 }
 
@@ -444,9 +791,10 @@ resolve_index_add_account(struct resolve_index *ix,
 	struct buf k = BUF_INIT, k2 = BUF_INIT;
 	uint32_t ref;
 
-	if (nz(a->id) == NULL || ix->accounts.n >= 0x3fffffff)
+	if (nz(a->id) == NULL || ix->accounts.n >= 0x3fffffff ||
+	    (rec.id = copy_id(ix, a->id)) == NULL)
 		return 1;
-	rec.id = intern(ix, a->id);
+	unseal(ix);
 	rec.modified = stamp(a->modified);
 	ref = REF(REF_ACCOUNT, ix->accounts.n);
 	VEC_PUSH(ix->accounts, rec);
@@ -454,12 +802,12 @@ resolve_index_add_account(struct resolve_index *ix,
 	if (nz(a->website) &&
 	    resolve_website_domain(a->website, strlen(a->website), &k) == 0 &&
 	    !public_suffix(ix, k.data))
-		map_add(&ix->domain, &ix->strings, k.data, k.len, ref);
+		map_defer(ix->domain, k.data, k.len, ref);
 	if (nz(a->domain) &&
 	    resolve_website_domain(a->domain, strlen(a->domain), &k2) == 0 &&
 	    (k.len != k2.len || memcmp(k.data, k2.data, k.len) != 0) &&
 	    !public_suffix(ix, k2.data))
-		map_add(&ix->domain, &ix->strings, k2.data, k2.len, ref);
+		map_defer(ix->domain, k2.data, k2.len, ref);
 	add_phone(ix, &k, a->phone, ref);
 	buf_release(&k);
 	buf_release(&k2);
@@ -479,10 +827,12 @@ resolve_index_add_mapping(struct resolve_index *ix,
 	if (nz(m->contact_id) == NULL && nz(m->account_id) == NULL &&
 	    nz(m->lead_id) == NULL)
 		return 1;
-	rec.id = intern(ix, m->id);
-	rec.contact_id = intern(ix, m->contact_id);
-	rec.account_id = intern(ix, m->account_id);
-	rec.lead_id = intern(ix, m->lead_id);
+	if ((rec.id = copy_id(ix, m->id)) == NULL)
+		return 1;
+	unseal(ix);
+	rec.contact_id = copy_id(ix, m->contact_id);
+	rec.account_id = copy_id(ix, m->account_id);
+	rec.lead_id = copy_id(ix, m->lead_id);
 	rec.modified = stamp(m->modified);
 	ref = REF(REF_MAPPING, ix->mappings.n);
 	VEC_PUSH(ix->mappings, rec);
@@ -493,13 +843,13 @@ resolve_index_add_mapping(struct resolve_index *ix,
 }
 
 static int
-add_domain_set(struct resolve_index *ix, struct map *set, const char *d)
+add_domain_set(struct map *set, const char *d)
 {
 	struct buf k = BUF_INIT;
 	int rc = -1;
 
 	if (d != NULL && resolve_website_domain(d, strlen(d), &k) == 0) {
-		map_add(set, &ix->strings, k.data, k.len, 0);
+		map_add(set, k.data, k.len, 0);
 		rc = 0;
 	}
 	buf_release(&k);
@@ -509,12 +859,14 @@ add_domain_set(struct resolve_index *ix, struct map *set, const char *d)
 int
 resolve_index_add_internal_domain(struct resolve_index *ix, const char *domain)
 {
-	return add_domain_set(ix, &ix->internal, domain);
+	unseal(ix);
+	return add_domain_set(&ix->internal, domain);
 }
 
 int
 resolve_index_add_freemail(struct resolve_index *ix, const char *domain)
 {
+	unseal(ix);
 	return freemail_add(ix->freemail, domain, strlen(domain));
 }
 
@@ -522,15 +874,29 @@ int
 resolve_index_read_freemail(struct resolve_index *ix, const char *path,
 	struct err *e)
 {
+	unseal(ix);
 	return freemail_load(ix->freemail, path, e);
 }
+
+enum answer_kind { ANSWER_EMAIL, ANSWER_DOMAIN };
+static void answer_all(const struct resolve_index *ix, struct map *m,
+	enum answer_kind kind);
 
 void
 resolve_index_finish(struct resolve_index *ix)
 {
-	if (ix->finished)
-		return;
+	map_flush(ix->by_id, 0);
+	map_flush(ix->email, 1);
+	map_flush(ix->phone, 0);
+	map_flush(ix->domain, 1);
 	ix->finished = 1;
+	/*
+	 * The answers of every address and domain key now, while the records
+	 * are read nearly in order (the numbers' answers are worked out at
+	 * their first lookup: most streams hold no numbers).
+	 */
+	answer_all(ix, ix->email, ANSWER_EMAIL);
+	answer_all(ix, ix->domain, ANSWER_DOMAIN);
 }
 
 void
@@ -773,7 +1139,7 @@ pick_offer(struct pick *p, const struct cand *c)
 		p->n++;
 	} else {
 		for (i = 0; i < p->ntargets; i++)
-			if (p->targets[i] == t) /* interned: pointers compare */
+			if (strcmp(p->targets[i], t) == 0)
 				break;
 		if (i == p->ntargets) {
 			if (p->ntargets == TIE_TRACK)
@@ -791,14 +1157,18 @@ pick_offer(struct pick *p, const struct cand *c)
 static const char *
 contact_account(const struct resolve_index *ix, const char *contact_id)
 {
-	uint32_t e;
+	const struct slot *s;
+	uint32_t head;
 
 	if (contact_id == NULL)
 		return NULL;
-	e = map_get(&ix->contact_by_id, contact_id, strlen(contact_id));
-	if (e == NO_ENTRY)
+	map_flush(ix->by_id, 0);
+	s = map_lookup(ix->by_id, contact_id, strlen(contact_id));
+	if (s->key == 0)
 		return NULL;
-	return ix->contacts.v[REF_INDEX(ix->contact_by_id.entries[e].ref)]
+	/* the head of the chain: the contact added last */
+	head = slot_key(ix->by_id, s)->head;
+	return ix->contacts.v[REF_INDEX(ix->by_id->entries[head].ref)]
 		.account_id;
 }
 
@@ -884,6 +1254,20 @@ match_clear(struct resolve_match *m)
 	m->is_internal = internal;
 }
 
+/* The method: the rule, or "rule_tie:N" for N candidates. */
+static void
+method_text(struct resolve_match *m, const char *rule, unsigned n)
+{
+	size_t len = strlen(rule);
+
+	if (n == 1 && len < sizeof(m->method))
+		memcpy(m->method, rule, len + 1);
+	else if (n == 1)
+		snprintf(m->method, sizeof(m->method), "%s", rule);
+	else
+		snprintf(m->method, sizeof(m->method), "%s_tie:%u", rule, n);
+}
+
 /* Fill m from the pick; returns 1 (matched) or 0 (no candidate). */
 static int
 match_fill(struct resolve_match *m, const struct pick *p, const char *conf)
@@ -900,13 +1284,11 @@ match_fill(struct resolve_match *m, const struct pick *p, const char *conf)
 	if (p->n == 1) {
 		m->confidence = conf;
 		m->score = b->score;
-		snprintf(m->method, sizeof(m->method), "%s", b->rule);
 	} else {
 		m->confidence = strcmp(conf, "manual") == 0 ? conf : "fuzzy";
 		m->score = b->score / (1.0 + (double)(p->n - 1) / 4.0);
-		snprintf(m->method, sizeof(m->method), "%s_tie:%u", b->rule,
-			p->n);
 	}
+	method_text(m, b->rule, p->n);
 	/* three decimals: the same text on every platform */
 	m->score = (double)(long)(m->score * 1000.0 + 0.5) / 1000.0;
 	return 1;
@@ -933,63 +1315,267 @@ rule_manual(const struct resolve_index *ix, const struct map *mp,
 	return match_fill(m, &p, "manual");
 }
 
-/* The domain part of a key, at a level: "a.b.c" -> "b.c" -> "c". */
+/* Is domain d[0..end) or one of its parents ("a.b.c" -> "b.c" -> "c") in
+ * set? */
 static int
-domain_in(const struct map *set, const char *d, const char *stop)
+domain_in(const struct map *set, const char *d, const char *end)
 {
 	const char *p = d;
 
 	for (;;) {
-		if (set_has(set, p, strlen(p)))
+		if (set_has(set, p, (size_t)(end - p)))
 			return 1;
-		if (stop != NULL && p == stop)
-			return 0;
-		p = strchr(p, '.');
+		p = memchr(p, '.', (size_t)(end - p));
 		if (p == NULL)
 			return 0;
 		p++;
 	}
 }
 
-int
-resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
+/*
+ * An answer, right after its key in the store: what resolve_email or
+ * resolve_phone returns for the key.  The rule and the confidence by
+ * number; the method follows from the rule and the candidates (see
+ * match_fill); the ids follow, each NUL-terminated ("" for none: an id is
+ * never empty).  With a key of usual length, key and answer fit in two
+ * cache lines.
+ */
+struct answer {
+	double score;
+	uint32_t candidates;
+	uint16_t clen, llen, alen;
+	uint8_t rc, is_internal, rule, conf;
+	char text[];
+};
+
+static const char *const rule_names[] = { NULL, "manual_email",
+	"manual_phone", "email_contact", "email_lead", "email_lead_converted",
+	"phone_contact", "phone_account", "phone_lead", "phone_lead_converted",
+	"domain" };
+static const char *const conf_names[] = { NULL, "exact", "fuzzy", "manual" };
+
+/* The number of s in names (n of them), or -1. */
+static int
+name_index(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 1; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+static size_t
+len0(const char *s)
+{
+	return s != NULL ? strlen(s) : 0;
+}
+
+/*
+ * Remember (rc, m) as the answer of key in table mp, in slot s (found by
+ * map_find; empty when the key is new to the table): after
+ * resolve_index_finish only (before it, more records may come and change
+ * the answer).  The key goes to a new record followed by the answer, and
+ * the slot points there (a record it pointed to before is left unused:
+ * nothing else points into these tables).  An answer that does not fit
+ * the record (an id over 64 KiB) is not kept: it is worked out each time.
+ */
+static void
+answer_put(const struct resolve_index *ix, struct map *mp, struct slot *s,
+	const char *key, size_t n, uint32_t head, uint32_t hash, int rc,
+	const struct resolve_match *m)
+{
+	size_t at = (sizeof(struct keyrec) + n + 1 + 7) & ~(size_t)7;
+	size_t cl = len0(m->contact_id), ll = len0(m->lead_id);
+	size_t al = len0(m->account_id);
+	int rule = name_index(rule_names, sizeof(rule_names) /
+		sizeof(*rule_names), m->rule);
+	int conf = name_index(conf_names, sizeof(conf_names) /
+		sizeof(*conf_names), m->confidence);
+	struct keyrec *kr;
+	struct answer *a;
+	uint32_t k;
+	char *p;
+
+	if (!ix->finished || cl > UINT16_MAX || ll > UINT16_MAX ||
+	    al > UINT16_MAX || rule < 0 || conf < 0 || n > UINT32_MAX - 64)
+		return;
+	k = store_alloc(mp->st, at + sizeof(*a) + cl + ll + al + 3, 64);
+	if (k == 0)
+		return;
+	kr = store_ptr(mp->st, k);
+	kr->len = (uint32_t)n;
+	kr->head = head;
+	kr->answer = (uint32_t)at;
+	kr->pad = 0;
+	memcpy(kr->key, key, n);
+	kr->key[n] = '\0';
+	a = (struct answer *)(void *)((char *)kr + at);
+	a->score = m->score;
+	a->candidates = m->candidates;
+	a->clen = (uint16_t)cl;
+	a->llen = (uint16_t)ll;
+	a->alen = (uint16_t)al;
+	a->rc = (uint8_t)rc;
+	a->is_internal = (uint8_t)m->is_internal;
+	a->rule = (uint8_t)rule;
+	a->conf = (uint8_t)conf;
+	p = a->text;
+	memcpy(p, cl ? m->contact_id : "", cl + 1);
+	p += cl + 1;
+	memcpy(p, ll ? m->lead_id : "", ll + 1);
+	p += ll + 1;
+	memcpy(p, al ? m->account_id : "", al + 1);
+	if (s->key == 0)
+		mp->used++;
+	s->hash = hash;
+	s->key = k;
+}
+
+/* answer_put for a key already in the table. */
+static void
+answer_keep(const struct resolve_index *ix, struct map *mp, struct slot *s,
+	int rc, const struct resolve_match *m)
+{
+	const struct keyrec *kr = slot_key(mp, s);
+
+	answer_put(ix, mp, s, kr->key, kr->len, kr->head, s->hash, rc, m);
+}
+
+/* The answer of a key record, when there is one. */
+static const struct answer *
+answer_of(const struct keyrec *kr)
+{
+	return kr->answer ? (const struct answer *)(const void *)
+		((const char *)kr + kr->answer) : NULL;
+}
+
+/* m (cleared) from a; returns what the lookup returned. */
+static int
+answer_get(const struct answer *a, struct resolve_match *m)
+{
+	const char *p = a->text;
+
+	m->contact_id = a->clen ? p : NULL;
+	p += a->clen + 1;
+	m->lead_id = a->llen ? p : NULL;
+	p += a->llen + 1;
+	m->account_id = a->alen ? p : NULL;
+	m->confidence = conf_names[a->conf];
+	m->rule = rule_names[a->rule];
+	m->score = a->score;
+	m->candidates = a->candidates;
+	m->is_internal = a->is_internal;
+	if (m->rule != NULL)
+		method_text(m, m->rule, m->candidates);
+	return a->rc;
+}
+
+/* The domain part of an email key: after its last '@'. */
+static const char *
+key_domain(const char *key, size_t n)
+{
+	const char *d = key + n;
+
+	while (d > key && d[-1] != '@')
+		d--;
+	return d;
+}
+
+/* The accounts of a chain of the domain table (m clear). */
+static int
+domain_accounts(const struct resolve_index *ix, uint32_t head,
 	struct resolve_match *m)
 {
-	struct buf *k = ix->scratch;
 	struct pick p;
 	struct cand c;
-	uint32_t head, e;
-	const char *domain, *d;
-	int rc = 0;
+	uint32_t e;
+	int rc;
 
-	memset(m, 0, sizeof(*m));
-	if (resolve_email_key(addr, n, k) != 0)
-		goto out;
-	domain = strrchr(k->data, '@') + 1;
-	m->is_internal = ix->internal.used > 0 &&
-		domain_in(&ix->internal, domain, NULL);
-	head = map_get(&ix->email, k->data, k->len);
-	if (head != NO_ENTRY) {
-		if (rule_manual(ix, &ix->email, head, "manual_email", m)) {
-			rc = 1;
-			goto out;
+	pick_init(&p);
+	for (e = head; e != NO_ENTRY; e = ix->domain->entries[e].next) {
+		cand_account(ix, ix->domain->entries[e].ref, "domain", 0.7, 0,
+			&c);
+		pick_offer(&p, &c);
+	}
+	rc = match_fill(m, &p, "fuzzy");
+	if (!rc)
+		match_clear(m);
+	return rc;
+}
+
+/* The domain rule for the key's domain d[0..end); m is clear but for
+ * is_internal. */
+static int
+rule_domain(const struct resolve_index *ix, const char *domain,
+	const char *end, struct resolve_match *m)
+{
+	const char *d;
+	int rc;
+
+	/*
+	 * Every level of the domain is looked up, most specific first: no
+	 * public suffix is in the table (add_account keeps them out), so the
+	 * walk never goes above the registrable domain without asking the
+	 * Public Suffix List on every lookup.
+	 */
+	if (m->is_internal || ix->domain->used == 0)
+		return 0;
+	if (freemail_covers(ix->freemail, domain))
+		return 0;
+	for (d = domain; d != NULL; ) {
+		struct slot *s = map_lookup(ix->domain, d,
+			(size_t)(end - d));
+
+		if (s->key != 0) {
+			const struct keyrec *kr = slot_key(ix->domain, s);
+
+			if (kr->answer)
+				return answer_get(answer_of(kr), m);
+			rc = domain_accounts(ix, kr->head, m);
+			answer_keep(ix, ix->domain, s, rc, m);
+			return rc;
 		}
+		d = memchr(d, '.', (size_t)(end - d));
+		if (d != NULL)
+			d++;
+	}
+	return 0;
+}
+
+/* Rules 1, 2, 3 and 6 for the key k, whose chain in the email table
+ * starts at head. */
+static int
+email_rules(const struct resolve_index *ix, const char *key, size_t n,
+	uint32_t head, struct resolve_match *m)
+{
+	const char *end = key + n, *domain = key_domain(key, n);
+	struct pick p;
+	struct cand c;
+	uint32_t e;
+
+	m->is_internal = ix->internal.used > 0 &&
+		domain_in(&ix->internal, domain, end);
+	if (head != NO_ENTRY) {
+		if (rule_manual(ix, ix->email, head, "manual_email", m))
+			return 1;
 		pick_init(&p);
-		for (e = head; e != NO_ENTRY; e = ix->email.entries[e].next) {
-			uint32_t ref = ix->email.entries[e].ref;
+		for (e = head; e != NO_ENTRY; e = ix->email->entries[e].next) {
+			uint32_t ref = ix->email->entries[e].ref;
 
 			if (REF_KIND(ref) != REF_CONTACT)
 				continue;
 			cand_contact(ix, ref, "email_contact", 1.0, &c);
 			pick_offer(&p, &c);
 		}
-		if (match_fill(m, &p, "exact")) {
-			rc = 1;
-			goto out;
-		}
+		if (match_fill(m, &p, "exact"))
+			return 1;
 		pick_init(&p);
-		for (e = head; e != NO_ENTRY; e = ix->email.entries[e].next) {
-			uint32_t ref = ix->email.entries[e].ref;
+		for (e = head; e != NO_ENTRY; e = ix->email->entries[e].next) {
+			uint32_t ref = ix->email->entries[e].ref;
 
 			if (REF_KIND(ref) != REF_LEAD)
 				continue;
@@ -997,78 +1583,104 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 				0.95, 2, &c);
 			pick_offer(&p, &c);
 		}
-		if (match_fill(m, &p, "exact")) {
-			rc = 1;
+		if (match_fill(m, &p, "exact"))
+			return 1;
+	}
+	return rule_domain(ix, domain, end, m);
+}
+
+/*
+ * The answers of addresses that are no key of the email table depend on
+ * their domain only (is_internal, free mail, the domain rule): they are
+ * kept by domain (the part after '@', as it is) in ix->bydomain, for at
+ * most this many domains.
+ */
+#define BYDOMAIN_MAX ((size_t)1 << 18)
+
+int
+resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
+	struct resolve_match *m)
+{
+	struct buf *k = ix->scratch;
+	const struct map *em = ix->email;
+	struct map *bd = ix->bydomain;
+	struct slot *s;
+	const struct keyrec *kr = NULL;
+	const char *d;
+	uint64_t h, hd;
+	size_t dn;
+	int rc = 0;
+
+	memset(m, 0, sizeof(*m));
+	flush_all(ix);
+	if (resolve_email_key(addr, n, k) != 0)
+		goto out;
+	d = key_domain(k->data, k->len);
+	dn = (size_t)(k->data + k->len - d);
+	h = hash_bytes(k->data, k->len);
+	hd = hash_bytes(d, dn);
+	/* both places at once: the second miss overlaps the first */
+	__builtin_prefetch(&em->slots[(uint32_t)h & em->mask]);
+	__builtin_prefetch(&bd->slots[(uint32_t)hd & bd->mask]);
+	s = map_find(em, k->data, k->len, h);
+	if (s->key != 0) {
+		kr = slot_key(em, s);
+		if (kr->answer) {
+			rc = answer_get(answer_of(kr), m);
 			goto out;
 		}
-	}
-	/*
-	 * The domain rule.  Every level of the domain is looked up, most
-	 * specific first: no public suffix is in the table (add_account keeps
-	 * them out), so the walk never goes above the registrable domain
-	 * without asking the Public Suffix List on every lookup.
-	 */
-	if (m->is_internal || ix->domain.used == 0)
+		rc = email_rules(ix, k->data, k->len, kr->head, m);
+		if (!rc)
+			match_clear(m);
+		answer_keep(ix, ix->email, s, rc, m);
 		goto out;
-	if (freemail_covers(ix->freemail, domain))
-		goto out;
-	for (d = domain; d != NULL; d = strchr(d, '.'), d = d ? d + 1 : NULL) {
-		head = map_get(&ix->domain, d, strlen(d));
-		if (head != NO_ENTRY) {
-			pick_init(&p);
-			for (e = head; e != NO_ENTRY;
-			     e = ix->domain.entries[e].next) {
-				cand_account(ix, ix->domain.entries[e].ref,
-					"domain", 0.7, 0, &c);
-				pick_offer(&p, &c);
-			}
-			rc = match_fill(m, &p, "fuzzy");
-			break;
-		}
 	}
-out:
+	s = map_find(bd, d, dn, hd);
+	if (s->key != 0 && (kr = slot_key(bd, s))->answer) {
+		rc = answer_get(answer_of(kr), m);
+		goto out;
+	}
+	rc = email_rules(ix, k->data, k->len, NO_ENTRY, m);
 	if (!rc)
 		match_clear(m);
+	if (s->key != 0) {
+		answer_keep(ix, bd, s, rc, m);
+	} else if (ix->finished && bd->used < BYDOMAIN_MAX) {
+		if ((bd->used + 1) * 4 > (bd->mask + 1) * 3) {
+			map_resize(bd, bd->used + 1);
+			s = map_find(bd, d, dn, hd);
+		}
+		answer_put(ix, bd, s, d, dn, NO_ENTRY, (uint32_t)hd, rc, m);
+	}
+out:
 	buf_reset(k);
 	return rc;
 }
 
-int
-resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
+static int
+phone_rules(const struct resolve_index *ix, uint32_t head,
 	struct resolve_match *m)
 {
-	struct buf *k = ix->scratch;
 	struct pick p;
 	struct cand c;
-	uint32_t head, e;
-	int rc = 0;
+	uint32_t e;
 
-	memset(m, 0, sizeof(*m));
-	if (resolve_phone_key(num, n, ix->region, k) != 0)
-		goto out;
-	head = map_get(&ix->phone, k->data, k->len);
-	if (head == NO_ENTRY)
-		goto out;
-	if (rule_manual(ix, &ix->phone, head, "manual_phone", m)) {
-		rc = 1;
-		goto out;
-	}
+	if (rule_manual(ix, ix->phone, head, "manual_phone", m))
+		return 1;
 	pick_init(&p);
-	for (e = head; e != NO_ENTRY; e = ix->phone.entries[e].next) {
-		uint32_t ref = ix->phone.entries[e].ref;
+	for (e = head; e != NO_ENTRY; e = ix->phone->entries[e].next) {
+		uint32_t ref = ix->phone->entries[e].ref;
 
 		if (REF_KIND(ref) != REF_CONTACT)
 			continue;
 		cand_contact(ix, ref, "phone_contact", 0.9, &c);
 		pick_offer(&p, &c);
 	}
-	if (match_fill(m, &p, "exact")) {
-		rc = 1;
-		goto out;
-	}
+	if (match_fill(m, &p, "exact"))
+		return 1;
 	pick_init(&p);
-	for (e = head; e != NO_ENTRY; e = ix->phone.entries[e].next) {
-		uint32_t ref = ix->phone.entries[e].ref;
+	for (e = head; e != NO_ENTRY; e = ix->phone->entries[e].next) {
+		uint32_t ref = ix->phone->entries[e].ref;
 
 		if (REF_KIND(ref) == REF_ACCOUNT)
 			cand_account(ix, ref, "phone_account", 0.8, 1, &c);
@@ -1079,10 +1691,80 @@ resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
 			continue;
 		pick_offer(&p, &c);
 	}
-	rc = match_fill(m, &p, "exact");
-out:
+	return match_fill(m, &p, "exact");
+}
+
+int
+resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
+	struct resolve_match *m)
+{
+	struct buf *k = ix->scratch;
+	struct slot *s;
+	const struct keyrec *kr;
+	int rc = 0;
+
+	memset(m, 0, sizeof(*m));
+	flush_all(ix);
+	if (resolve_phone_key(num, n, ix->region, k) != 0)
+		goto out;
+	s = map_lookup(ix->phone, k->data, k->len);
+	if (s->key == 0)
+		goto out;
+	kr = slot_key(ix->phone, s);
+	if (kr->answer) {
+		rc = answer_get(answer_of(kr), m);
+		goto out;
+	}
+	rc = phone_rules(ix, kr->head, m);
 	if (!rc)
 		match_clear(m);
+	answer_keep(ix, ix->phone, s, rc, m);
+out:
 	buf_reset(k);
 	return rc;
+}
+
+/*
+ * Work out the answer of every key noted in m's list (map_flush kept it),
+ * in the order the records came: their data is read nearly in order, and
+ * the slots are prefetched, so this costs a fraction of answering the keys
+ * one by one at their first lookup.
+ */
+static void
+answer_all(const struct resolve_index *ix, struct map *m,
+	enum answer_kind kind)
+{
+	struct resolve_match ma;
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < m->npend; i++) {
+		const struct pending *p = &m->pend[i];
+		struct keyrec *kr;
+
+		if (i + FLUSH_AHEAD < m->npend)
+			__builtin_prefetch(&m->slots[m->pend[i +
+				FLUSH_AHEAD].hash & m->mask]);
+		if (p->key == 0)
+			continue; /* a key seen before: answered once */
+		for (j = p->hash & m->mask; m->slots[j].key != 0 &&
+		     m->slots[j].key != p->key; j = (j + 1) & m->mask)
+			;
+		if (m->slots[j].key == 0)
+			continue; /* answered already (moved) */
+		kr = slot_key(m, &m->slots[j]);
+		memset(&ma, 0, sizeof(ma));
+		switch (kind) {
+		case ANSWER_EMAIL:
+			rc = email_rules(ix, kr->key, kr->len, kr->head, &ma);
+			break;
+		default:
+			rc = domain_accounts(ix, kr->head, &ma);
+			break;
+		}
+		if (!rc)
+			match_clear(&ma);
+		answer_keep(ix, m, &m->slots[j], rc, &ma);
+	}
+	pend_free(m);
 }

@@ -117,6 +117,12 @@ int resolve_index_add_account(struct resolve_index *ix,
 	const struct resolve_account *a);
 int resolve_index_add_mapping(struct resolve_index *ix,
 	const struct resolve_mapping *m);
+/*
+ * A hint: room for this many more records of each kind, so the tables are
+ * sized once instead of growing while they fill.  Nothing else changes.
+ */
+void resolve_index_reserve(struct resolve_index *ix, size_t contacts,
+	size_t leads, size_t accounts, size_t mappings);
 /* The company's own domains (and their subdomains): never matched by domain,
  * marked is_internal.  Returns -1 for something that is not a domain. */
 int resolve_index_add_internal_domain(struct resolve_index *ix,

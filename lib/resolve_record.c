@@ -9,42 +9,56 @@
 
 #include "banned.h"
 
-/* Output column names of one stream. */
-struct out_cols {
-	const char *contact, *lead, *account, *confidence, *method, *score;
-	const char *internal;   /* NULL: the table has no is_internal */
+/* A member name and its length. */
+struct col {
+	const char *name;
+	size_t n;
 };
 
-static const struct out_cols participant_cols = { "sf_contact_id",
-	"sf_lead_id", "sf_account_id", "match_confidence", "match_method",
-	"confidence_score", "is_internal" };
-static const struct out_cols crm_cols = { "sf_contact_id", "sf_lead_id",
-	"sf_account_id", "match_confidence", "match_method",
-	"confidence_score", NULL };
-static const struct out_cols call_cols = { "matched_contact_id",
-	"matched_lead_id", "matched_account_id", "match_confidence",
-	"match_method", "confidence_score", NULL };
+#define COL(s) { s, sizeof(s) - 1 }
+
+/* Output column names of one stream. */
+struct out_cols {
+	struct col contact, lead, account, confidence, method, score;
+	struct col internal;    /* name NULL: the table has no is_internal */
+};
+
+static const struct out_cols participant_cols = { COL("sf_contact_id"),
+	COL("sf_lead_id"), COL("sf_account_id"), COL("match_confidence"),
+	COL("match_method"), COL("confidence_score"), COL("is_internal") };
+static const struct out_cols crm_cols = { COL("sf_contact_id"),
+	COL("sf_lead_id"), COL("sf_account_id"), COL("match_confidence"),
+	COL("match_method"), COL("confidence_score"), { NULL, 0 } };
+static const struct out_cols call_cols = { COL("matched_contact_id"),
+	COL("matched_lead_id"), COL("matched_account_id"),
+	COL("match_confidence"), COL("match_method"), COL("confidence_score"),
+	{ NULL, 0 } };
 
 /* The score as JSON number text into out (at least 8 bytes); its length. */
 static size_t
 score_chars(double score, char *out)
 {
 	long milli = (long)(score * 1000.0 + 0.5);
-	int n;
+	size_t n = 2;
 
 	if (milli < 0)
 		milli = 0;
 	if (milli > 1000)
 		milli = 1000;
-	if (milli % 1000 == 0)
-		n = snprintf(out, 8, "%ld.0", milli / 1000);
-	else if (milli % 100 == 0)
-		n = snprintf(out, 8, "0.%ld", milli / 100);
-	else if (milli % 10 == 0)
-		n = snprintf(out, 8, "0.%02ld", milli / 10);
-	else
-		n = snprintf(out, 8, "0.%03ld", milli);
-	return (size_t)n;
+	/* "1.0", "0.0", else "0." and one to three digits, no trailing 0 */
+	out[0] = milli == 1000 ? '1' : '0';
+	out[1] = '.';
+	if (milli % 1000 == 0) {
+		out[n++] = '0';
+		return n;
+	}
+	out[n++] = (char)('0' + milli / 100);
+	if (milli % 100 != 0) {
+		out[n++] = (char)('0' + milli / 10 % 10);
+		if (milli % 10 != 0)
+			out[n++] = (char)('0' + milli % 10);
+	}
+	return n;
 }
 
 void
@@ -56,38 +70,46 @@ resolve_score_text(double score, struct buf *out)
 	buf_add(out, t, n);
 }
 
+static void
+set(struct json_doc *doc, struct json *rec, const struct col *c,
+	struct json *v)
+{
+	json_object_set_n(doc, rec, c->name, c->n, v);
+}
+
 static struct json *
 str_or_null(struct json_doc *doc, const char *s)
 {
-	return s != NULL ? json_new_cstr(doc, s) : json_new_null(doc);
+	return s != NULL ? json_new_str(doc, s, strlen(s)) :
+		json_new_null(doc);
 }
 
 static void
 set_output(struct json_doc *doc, struct json *rec, const struct out_cols *c,
 	const struct resolve_match *m, int matched)
 {
-	json_object_set(doc, rec, c->contact, str_or_null(doc,
-		matched ? m->contact_id : NULL));
-	json_object_set(doc, rec, c->lead, str_or_null(doc,
-		matched ? m->lead_id : NULL));
-	json_object_set(doc, rec, c->account, str_or_null(doc,
-		matched ? m->account_id : NULL));
-	json_object_set(doc, rec, c->confidence, str_or_null(doc,
-		matched ? m->confidence : NULL));
-	json_object_set(doc, rec, c->method, str_or_null(doc,
-		matched ? m->method : NULL));
-	if (matched) {
+	if (!matched) {
+		set(doc, rec, &c->contact, json_new_null(doc));
+		set(doc, rec, &c->lead, json_new_null(doc));
+		set(doc, rec, &c->account, json_new_null(doc));
+		set(doc, rec, &c->confidence, json_new_null(doc));
+		set(doc, rec, &c->method, json_new_null(doc));
+		set(doc, rec, &c->score, json_new_null(doc));
+	} else {
 		char t[8];
 		size_t n = score_chars(m->score, t);
 
-		json_object_set(doc, rec, c->score,
-			json_new_number_text(doc, t, n));
-	} else {
-		json_object_set(doc, rec, c->score, json_new_null(doc));
+		set(doc, rec, &c->contact, str_or_null(doc, m->contact_id));
+		set(doc, rec, &c->lead, str_or_null(doc, m->lead_id));
+		set(doc, rec, &c->account, str_or_null(doc, m->account_id));
+		set(doc, rec, &c->confidence, str_or_null(doc,
+			m->confidence));
+		set(doc, rec, &c->method, str_or_null(doc, m->method));
+		set(doc, rec, &c->score, json_new_number_text(doc, t, n));
 	}
-	if (c->internal != NULL)
-		json_object_set(doc, rec, c->internal,
-			json_new_bool(doc, m->is_internal));
+	if (c->internal.name != NULL)
+		set(doc, rec, &c->internal, json_new_bool(doc,
+			m->is_internal));
 }
 
 static const char *

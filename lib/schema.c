@@ -6,6 +6,7 @@
  * types, then the columns this suite added (DESIGN.md section 3), then the
  * metadata columns.  Append only: never reorder or retype a column here.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "schema.h"
@@ -462,13 +463,27 @@ schema_table_at(size_t i)
 	return i < N(tables) ? &tables[i] : NULL;
 }
 
+size_t
+schema_table_index(const struct schema_table *t)
+{
+	uintptr_t a = (uintptr_t)t, b = (uintptr_t)tables;
+
+	if (a < b || (a - b) % sizeof(tables[0]) != 0 ||
+	    (a - b) / sizeof(tables[0]) >= N(tables))
+		return N(tables);
+	return (a - b) / sizeof(tables[0]);
+}
+
 const struct schema_table *
 schema_table_findn(const char *name, size_t n)
 {
 	size_t i;
 
+	if (n == 0)
+		return NULL;
 	for (i = 0; i < N(tables); i++)
-		if (strncmp(tables[i].name, name, n) == 0 &&
+		if (tables[i].name[0] == name[0] &&
+		    strncmp(tables[i].name, name, n) == 0 &&
 		    tables[i].name[n] == '\0')
 			return &tables[i];
 	return NULL;
@@ -485,8 +500,11 @@ schema_column_indexn(const struct schema_table *t, const char *name, size_t n)
 {
 	size_t i;
 
+	if (n == 0)
+		return -1;
 	for (i = 0; i < t->ncols; i++)
-		if (strncmp(t->cols[i].name, name, n) == 0 &&
+		if (t->cols[i].name[0] == name[0] &&
+		    strncmp(t->cols[i].name, name, n) == 0 &&
 		    t->cols[i].name[n] == '\0')
 			return (int)i;
 	return -1;

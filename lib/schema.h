@@ -62,6 +62,9 @@ struct schema_table {
 /* The tables, in a fixed order (the order of the generated files). */
 size_t schema_table_count(void);
 const struct schema_table *schema_table_at(size_t i);
+/* The i of schema_table_at(i) == t; schema_table_count() when t is not
+ * one of the schema's tables. */
+size_t schema_table_index(const struct schema_table *t);
 /* NULL when name is not a table of the schema. */
 const struct schema_table *schema_table_find(const char *name);
 /* Same, for a name that is not NUL-terminated. */

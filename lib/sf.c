@@ -1057,7 +1057,7 @@ rest_window(struct pull *p, int64_t from, int64_t to, int probe, int *switched,
 			goto out;
 		}
 		debugf(p, "%s: page of %zu records (%ld so far)", p->ob->name,
-		    recs->count, p->rows);
+		    (size_t)recs->count, p->rows);
 		next = json_get(root, "nextRecordsUrl");
 		{
 			const struct json *dn = json_get(root, "done");

@@ -1,16 +1,126 @@
 #include "stream.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "banned.h"
 
+/* One value of the current line replaced (stream_note_replace). */
+struct patch {
+	size_t start, end;              /* the old value in the line's text */
+	const struct json *repl;        /* written with json_write, or */
+	const char *raw;                /* raw[0..raw_n) when repl is NULL */
+	size_t raw_n;
+};
+
 struct stream {
 	struct ndjson_writer w;
 	struct err e;           /* the first write error */
 	int io_failed;
+	/* the current line's changes, when they can be spliced */
+	struct patch *patches;
+	size_t npatches, cap;
+	int opaque;             /* a change that was not noted: re-serialise */
 };
+
+static void
+add_patch(struct stream *st, size_t start, size_t end,
+    const struct json *repl, const char *raw, size_t n)
+{
+	struct patch *p;
+
+	if (st->npatches == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 16;
+		st->patches = xrealloc(st->patches,
+		    st->cap * sizeof(*st->patches));
+	}
+	p = &st->patches[st->npatches++];
+	p->start = start;
+	p->end = end;
+	p->repl = repl;
+	p->raw = raw;
+	p->raw_n = n;
+}
+
+void
+stream_note_replace(struct stream_line *l, const struct json *old,
+    const struct json *repl)
+{
+	struct stream *st = l->st;
+	size_t end;
+
+	if (st->opaque)
+		return;
+	if (!l->doc->canonical || old->src == 0 ||
+	    (end = json_src_end(l->text, l->len, old)) == 0) {
+		st->opaque = 1;
+		return;
+	}
+	add_patch(st, (size_t)old->src - 1, end, repl, NULL, 0);
+}
+
+void
+stream_note_raw(struct stream_line *l, size_t start, size_t end,
+    const char *raw, size_t n)
+{
+	struct stream *st = l->st;
+
+	if (st->opaque)
+		return;
+	if (!l->doc->canonical || start > end || end > l->len) {
+		st->opaque = 1;
+		return;
+	}
+	add_patch(st, start, end, NULL, raw, n);
+}
+
+void
+stream_note_opaque(const struct stream_line *l)
+{
+	l->st->opaque = 1;
+}
+
+/*
+ * Write the current line changed: its text with the noted patches applied
+ * when every change was noted (the same bytes json_write gives for a
+ * canonical text, see json.h), else the tree re-serialised.
+ */
+static void
+write_changed(struct stream *st, struct buf *b, const struct stream_line *l)
+{
+	struct patch *p = st->patches;
+	size_t i, j, at = 0;
+
+	if (st->opaque || st->npatches == 0 || !l->doc->canonical) {
+		json_write(b, l->root);
+		return;
+	}
+	/* in text order (a few patches: insertion sort); no overlaps */
+	for (i = 1; i < st->npatches; i++) {
+		struct patch t = p[i];
+
+		for (j = i; j > 0 && p[j - 1].start > t.start; j--)
+			p[j] = p[j - 1];
+		p[j] = t;
+	}
+	for (i = 1; i < st->npatches; i++) {
+		if (p[i].start < p[i - 1].end) {
+			json_write(b, l->root);
+			return;
+		}
+	}
+	for (i = 0; i < st->npatches; i++) {
+		buf_add(b, l->text + at, p[i].start - at);
+		if (p[i].repl)
+			json_write(b, p[i].repl);
+		else
+			buf_add(b, p[i].raw, p[i].raw_n);
+		at = p[i].end;
+	}
+	buf_add(b, l->text + at, l->len - at);
+}
 
 static void
 flush_before_read(void *arg)
@@ -20,6 +130,7 @@ flush_before_read(void *arg)
 	if (st->w.b.len && !st->io_failed &&
 	    ndjson_writer_flush(&st->w, &st->e) != 0)
 		st->io_failed = 1;
+	diag_flush();            /* the warnings about what was just written */
 }
 
 int
@@ -92,6 +203,8 @@ stream_run(const struct stream_opts *o, stream_fn fn, void *ctx)
 	ndjson_writer_init(&st.w, o->out_fd ? o->out_fd : 1);
 	ndjson_reader_init(&r, o->max_line);
 	ndjson_reader_on_read(&r, flush_before_read, &st);
+	/* json_parse checks what the reader would (see ndjson.h) */
+	ndjson_reader_defer_checks(&r, 1);
 	json_doc_init(&doc);
 	buf_init(&why, 64 * 1024);
 
@@ -143,6 +256,15 @@ stream_run(const struct stream_opts *o, stream_fn fn, void *ctx)
 			l.st = &st;
 			l.input_buffered = r.end > r.start;
 			l.root = json_parse(&doc, line, len, &e);
+			if (l.root == NULL &&
+			    ndjson_line_check(line, len, 1, &why) != 0) {
+				/* the reader's reason, as without deferring */
+				stats.bad++;
+				report(o, ctx, r.name, r.lineno, buf_cstr(&why));
+				err_release(&e);
+				stop = o->strict;
+				continue;
+			}
 			if (l.root == NULL ||
 			    singer_classify(l.root, &l.msg, &e) != 0) {
 				stats.bad++;
@@ -152,6 +274,8 @@ stream_run(const struct stream_opts *o, stream_fn fn, void *ctx)
 				continue;
 			}
 			buf_reset(&why);
+			st.npatches = 0;
+			st.opaque = 0;
 			v = fn(ctx, &l);
 			switch (v) {
 			case STREAM_PASS:
@@ -162,7 +286,7 @@ stream_run(const struct stream_opts *o, stream_fn fn, void *ctx)
 				struct buf *b = ndjson_writer_begin(&st.w);
 
 				stats.changed++;
-				json_write(b, l.root);
+				write_changed(&st, b, &l);
 				if (!st.io_failed &&
 				    ndjson_writer_end(&st.w, &st.e) != 0)
 					st.io_failed = 1;
@@ -219,5 +343,6 @@ stream_run(const struct stream_opts *o, stream_fn fn, void *ctx)
 	json_doc_release(&doc);
 	ndjson_reader_release(&r);
 	ndjson_writer_release(&st.w);
+	free(st.patches);
 	return rc;
 }

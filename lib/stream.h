@@ -109,6 +109,28 @@ int stream_run(const struct stream_opts *opts, stream_fn fn, void *ctx);
  * from on_end.
  */
 int stream_emit(struct stream *st, const char *s, size_t n);
+/*
+ * Splicing.  When a callback changes a line only by replacing whole values
+ * and says so, one call per value, with stream_note_replace(l, old, new)
+ * (old: the parsed node, new: the node now in its place), the driver
+ * writes the line's text with those values replaced instead of
+ * re-serialising the tree, when that gives the same bytes (a compact line
+ * without escapes, see json_doc.canonical); otherwise it re-serialises.
+ * A callback that changes the tree in any other way must call
+ * stream_note_opaque(l) (or note nothing at all: a STREAM_CHANGED line with
+ * no notes is always re-serialised).
+ */
+void stream_note_replace(struct stream_line *l, const struct json *old,
+    const struct json *repl);
+void stream_note_opaque(const struct stream_line *l);
+/*
+ * The same for a span of the text: l->text[start..end) becomes raw[0..n)
+ * (which must stay valid until the callback's line is written).  The
+ * caller vouches that this gives json_write's bytes for the changed tree.
+ */
+void stream_note_raw(struct stream_line *l, size_t start, size_t end,
+    const char *raw, size_t n);
+
 /* The writer, e.g. to build a line in place (ndjson_writer_begin/_end). */
 struct ndjson_writer *stream_writer(struct stream *st);
 

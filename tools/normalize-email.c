@@ -81,6 +81,7 @@ on_value(void *arg, struct mapper_value *v)
 		EMAIL_MAP_LIST : EMAIL_MAP_ONE;
 	unsigned flags = 0;
 	enum email_map_result r;
+	const struct json *orig = *v->slot;
 
 	if (v->col == NULL)
 		flags |= EMAIL_MAP_ARRAY_OK;
@@ -103,7 +104,10 @@ on_value(void *arg, struct mapper_value *v)
 		buf_addstr(v->why, c->first.data);
 		return MAPPER_BAD;
 	}
-	return r == EMAIL_MAP_CHANGED ? MAPPER_CHANGED : MAPPER_KEEP;
+	/* a new node in *v->slot is the mapper's to see (and splice); only
+	 * a change in place (the elements of a -f array) is CHANGED */
+	return r == EMAIL_MAP_CHANGED && *v->slot == orig ? MAPPER_CHANGED :
+		MAPPER_KEEP;
 }
 
 static int

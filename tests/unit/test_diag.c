@@ -1,5 +1,8 @@
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "check_main.h"
@@ -43,6 +46,73 @@ START_TEST(diag_set_format_names)
 }
 END_TEST
 
+
+static void
+read_file(const char *path, char *out, size_t cap)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	ck_assert_int_ge(fd, 0);
+	n = read(fd, out, cap - 1);
+	ck_assert_int_ge(n, 0);
+	out[n] = '\0';
+	close(fd);
+}
+
+/*
+ * stderr not a terminal: warnings wait (whole lines) until an error, a
+ * diag_flush or a full buffer, and come out in order.
+ */
+START_TEST(diag_warnings_batched)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[256], got[16384], want[16384];
+	int fd, saved, i;
+
+	snprintf(path, sizeof(path), "%s/si-diag-XXXXXX", tmp ? tmp : "/tmp");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	saved = dup(2);
+	dup2(fd, 2);
+	diag_init("t");
+	diag_warn("one");
+	diag_info("two");
+	read_file(path, got, sizeof(got));
+	ck_assert_str_eq(got, "");
+	diag_error("three");
+	read_file(path, got, sizeof(got));
+	ck_assert_str_eq(got, "t: warning: one\nt: two\nt: three\n");
+	diag_warn("four");
+	diag_flush();
+	read_file(path, got, sizeof(got));
+	ck_assert_str_eq(got, "t: warning: one\nt: two\nt: three\n"
+	    "t: warning: four\n");
+	/* a full buffer is written whole lines at a time, nothing lost */
+	ck_assert_int_eq(ftruncate(fd, 0), 0);
+	lseek(fd, 0, SEEK_SET);
+	want[0] = '\0';
+	for (i = 0; i < 500; i++) {
+		char line[64];
+
+		diag_warn("line %d", i);
+		snprintf(line, sizeof(line), "t: warning: line %d\n", i);
+		strcat(want, line);
+	}
+	read_file(path, got, sizeof(got));
+	ck_assert_uint_gt(strlen(got), 0);
+	ck_assert_uint_lt(strlen(got), strlen(want));
+	ck_assert_int_eq(got[strlen(got) - 1], '\n');
+	diag_flush();
+	read_file(path, got, sizeof(got));
+	ck_assert_str_eq(got, want);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -52,6 +122,7 @@ suite(void)
 	tcase_add_test(tc, diag_scrub_secrets);
 	tcase_add_test(tc, err_set_prefix);
 	tcase_add_test(tc, diag_set_format_names);
+	tcase_add_test(tc, diag_warnings_batched);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -413,6 +413,123 @@ START_TEST(json_get_wrong_type)
 }
 END_TEST
 
+
+/*
+ * The eight-byte scanners: a byte that needs attention at every position of
+ * strings of every length up to 40 (so before, inside and after the 8-byte
+ * words) is found by the parser and by the writer, and plain strings are
+ * flagged as such.
+ */
+START_TEST(json_scan_every_position)
+{
+	static const char *const specials[] = { "\\\"", "\\\\", "\\n",
+		"\xc3\xa9", "\\u0001", "\x7f" };
+	static const char *const decoded[] = { "\"", "\\", "\n", "\xc3\xa9",
+		"\x01", "\x7f" };
+	static const char *const written[] = { "\\\"", "\\\\", "\\n",
+		"\xc3\xa9", "\\u0001", "\x7f" };
+	size_t len, pos, k;
+
+	for (len = 1; len <= 40; len++) {
+		for (pos = 0; pos < len; pos++) {
+			for (k = 0; k < 6; k++) {
+				struct buf in = BUF_INIT, want = BUF_INIT,
+				    got = BUF_INIT, wout = BUF_INIT;
+				struct json *v;
+				size_t i;
+
+				buf_addch(&in, '"');
+				buf_addch(&wout, '"');
+				for (i = 0; i < len; i++) {
+					if (i == pos) {
+						buf_addstr(&in, specials[k]);
+						buf_addstr(&want, decoded[k]);
+						buf_addstr(&wout, written[k]);
+					} else {
+						buf_addch(&in, 'a' + (int)(i % 26));
+						buf_addch(&want, 'a' + (int)(i % 26));
+						buf_addch(&wout, 'a' + (int)(i % 26));
+					}
+				}
+				buf_addch(&in, '"');
+				buf_addch(&wout, '"');
+				v = json_parse(&doc, in.data, in.len, &e);
+				ck_assert_ptr_nonnull(v);
+				ck_assert_uint_eq(v->n, want.len);
+				ck_assert_mem_eq(v->s, want.data, want.len);
+				/* plain: no escape in the text */
+				ck_assert_int_eq(!!(v->flags & JSON_PLAIN_STR),
+				    strchr(specials[k], '\\') == NULL);
+				ck_assert_int_eq(doc.canonical,
+				    strchr(specials[k], '\\') == NULL);
+				json_write(&got, v);
+				ck_assert_str_eq(buf_cstr(&got), buf_cstr(&wout));
+				/* the writer alone, without the flag */
+				buf_reset(&got);
+				json_write_str(&got, want.data, want.len);
+				ck_assert_str_eq(buf_cstr(&got), buf_cstr(&wout));
+				ck_assert_int_eq(json_str_plain(want.data, want.len),
+				    k == 3 || k == 5);
+				buf_release(&in);
+				buf_release(&want);
+				buf_release(&got);
+				buf_release(&wout);
+			}
+		}
+	}
+	/* a raw control byte and bad UTF-8 at every position are refused */
+	for (len = 1; len <= 20; len++) {
+		for (pos = 0; pos < len; pos++) {
+			char t[32];
+
+			memset(t, 'x', sizeof(t));
+			t[0] = '"';
+			t[len + 1] = '"';
+			t[pos + 1] = (char)(pos % 2 ? 0x1f : 0xff);
+			ck_assert_ptr_null(json_parse(&doc, t, len + 2, &e));
+			err_release(&e);
+		}
+	}
+}
+END_TEST
+
+/* json_src_end and the canonical flag */
+START_TEST(json_source_spans)
+{
+	const char t[] = "{\"a\":[1,\"]\",{\"b\":\"}\"}],\"n\":-1.5e3,"
+	    "\"t\":true,\"f\":false,\"z\":null,\"s\":\"x y\"}";
+	static const char *const spans[] = { "[1,\"]\",{\"b\":\"}\"}]",
+		"-1.5e3", "true", "false", "null", "\"x y\"" };
+	struct json *root, *m;
+	size_t i = 0, end;
+
+	root = json_parse(&doc, t, sizeof(t) - 1, &e);
+	ck_assert_ptr_nonnull(root);
+	ck_assert_int_eq(doc.canonical, 1);
+	ck_assert_uint_eq(json_src_end(t, sizeof(t) - 1, root), sizeof(t) - 1);
+	for (m = root->child; m; m = m->next, i++) {
+		end = json_src_end(t, sizeof(t) - 1, m);
+		ck_assert_uint_eq(end - (m->src - 1), strlen(spans[i]));
+		ck_assert_mem_eq(t + m->src - 1, spans[i], strlen(spans[i]));
+	}
+	/* built nodes and nodes changed in place have no source */
+	m = json_new_str(&doc, "q", 1);
+	ck_assert_uint_eq(m->src, 0);
+	ck_assert_uint_eq(json_src_end(t, sizeof(t) - 1, m), 0);
+	json_set_str(&doc, root->child, "x", 1);
+	ck_assert_uint_eq(root->child->src, 0);
+	ck_assert_int_eq(root->child->type, JSON_STRING);
+	ck_assert_ptr_null(root->child->child);
+	/* not canonical: white space, an escape */
+	ck_assert_ptr_nonnull(json_parse(&doc, "{\"a\": 1}", 8, &e));
+	ck_assert_int_eq(doc.canonical, 0);
+	ck_assert_ptr_nonnull(json_parse(&doc, "{\"a\":\"\\/\"}", 10, &e));
+	ck_assert_int_eq(doc.canonical, 0);
+	ck_assert_ptr_nonnull(json_parse(&doc, " 1", 2, &e));
+	ck_assert_int_eq(doc.canonical, 0);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -439,6 +556,8 @@ suite(void)
 	tcase_add_test(tc, json_write_str_escapes);
 	tcase_add_test(tc, json_write_full_buffer);
 	tcase_add_test(tc, json_get_wrong_type);
+	tcase_add_test(tc, json_scan_every_position);
+	tcase_add_test(tc, json_source_spans);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -49,11 +49,10 @@ add_mapping(const char *id, const char *email, const char *phone,
 	resolve_index_add_mapping(ix, &m);
 }
 
-/* A small CRM with one trap per rule. */
+/* A small CRM with one trap per rule, into ix (not finished). */
 static void
-setup(void)
+fill(void)
 {
-	ix = resolve_index_new();
 	add_account("001A", "https://www.Globex.co.uk/en", "+44 20 7946 0000",
 		"2026-01-01T00:00:00.000Z");
 	add_account("001B", "initech.com", NULL, "2026-01-01T00:00:00.000Z");
@@ -108,6 +107,13 @@ setup(void)
 	ck_assert_int_eq(resolve_index_add_internal_domain(ix, "ourco.com"), 0);
 	ck_assert_int_eq(resolve_index_add_freemail(ix, "gmail.com"), 0);
 	ck_assert_int_eq(resolve_index_add_freemail(ix, "yahoo.com"), 0);
+}
+
+static void
+setup(void)
+{
+	ix = resolve_index_new();
+	fill();
 	resolve_index_finish(ix);
 }
 
@@ -699,6 +705,279 @@ START_TEST(record_plain)
 }
 END_TEST
 
+/* Two matches are the same in every field. */
+static void
+same_match(const char *what, int rc1, const struct resolve_match *a,
+	int rc2, const struct resolve_match *b)
+{
+	ck_assert_msg(rc1 == rc2, "%s: %d != %d", what, rc1, rc2);
+	ck_assert_opt_str(a->contact_id, b->contact_id);
+	ck_assert_opt_str(a->lead_id, b->lead_id);
+	ck_assert_opt_str(a->account_id, b->account_id);
+	ck_assert_opt_str(a->confidence, b->confidence);
+	ck_assert_opt_str(a->rule, b->rule);
+	ck_assert_msg(strcmp(a->method, b->method) == 0, "%s: %s != %s", what,
+		a->method, b->method);
+	ck_assert_uint_eq(a->candidates, b->candidates);
+	ck_assert_double_eq(a->score, b->score);
+	ck_assert_msg(a->is_internal == b->is_internal, "%s: is_internal",
+		what);
+}
+
+/*
+ * The answers a finished index keeps (worked out at resolve_index_finish,
+ * or at the first lookup) are the answers of an index that keeps none (not
+ * finished: every lookup works them out), for every rule, tie, and miss.
+ */
+START_TEST(cached_answers_agree)
+{
+	static const char *const emails[] = { "Manual@Initech.com",
+		"bob@initech.com", "Asha.Rao+x@globex.co.uk",
+		"sales@globex.co.uk", "info@initech.com",
+		"john.smith@gmail.com", "J.ohn.Smith@googlemail.com",
+		"lena@newco.example", "conv@initech.com", "dup@initech.com",
+		"mix@initech.com", "someone@eu.initech.com", "x@initech.com",
+		"x@a.b.eu.initech.com", "x@hooli.io", "y@hooli.io",
+		"x@gmail.com", "x@mail.yahoo.com", "rep@ourco.com",
+		"rep@sub.ourco.com", "nobody@nowhere.example",
+		"acme@acme.example", "not an address", "", "x@globex.co.uk",
+		"x@co.uk", "Sales <SALES@globex.co.uk>" };
+	static const char *const phones[] = { "+12125550000",
+		"+442079460001", "07700 900001", "(415) 555-0199",
+		"+14155550123", "+1 415 555 0100", "+33 1 23 45 67 89",
+		"+44 20 7946 0000", "+19999999999", "garbage", "" };
+	struct resolve_index *finished = ix, *plain;
+	struct resolve_match a, b, c;
+	size_t i;
+	int r1, r2, r3;
+
+	ix = plain = resolve_index_new();
+	fill();
+	ix = finished;
+	for (i = 0; i < sizeof(emails) / sizeof(*emails); i++) {
+		size_t n = strlen(emails[i]);
+
+		r1 = resolve_email(finished, emails[i], n, &a);
+		r2 = resolve_email(finished, emails[i], n, &b);
+		r3 = resolve_email(plain, emails[i], n, &c);
+		same_match(emails[i], r1, &a, r3, &c);
+		same_match(emails[i], r2, &b, r3, &c);
+	}
+	for (i = 0; i < sizeof(phones) / sizeof(*phones); i++) {
+		size_t n = strlen(phones[i]);
+
+		r1 = resolve_phone(finished, phones[i], n, &a);
+		r2 = resolve_phone(finished, phones[i], n, &b);
+		r3 = resolve_phone(plain, phones[i], n, &c);
+		same_match(phones[i], r1, &a, r3, &c);
+		same_match(phones[i], r2, &b, r3, &c);
+	}
+	resolve_index_free(plain);
+}
+END_TEST
+
+/*
+ * Keys the tables must tell apart: "c2674@x.com" and "c32878@x.com" (and
+ * the two domains) have the same low 32 bits of hash (lib/resolve.c's
+ * hash_bytes, which the slots keep), keys that are prefixes of each other,
+ * and keys that differ in their last byte.
+ */
+START_TEST(keys_collide_and_prefix)
+{
+	static const char *const keys[][2] = {
+		{ "c2674@x.com", "003C1" }, { "c32878@x.com", "003C2" },
+		{ "a@b.co", "003P1" }, { "a@b.com", "003P2" },
+		{ "a@b.co.uk", "003P3" }, { "aa@b.co", "003P4" },
+		{ "ab@b.co", "003P5" }, { "a@b.cm", "003P6" },
+	};
+	struct resolve_index *x = resolve_index_new();
+	struct resolve_match mm;
+	struct resolve_account acc1 = { "001D1", "d11993.example", NULL,
+		NULL, NULL };
+	struct resolve_account acc2 = { "001D2", "d25100.example", NULL,
+		NULL, NULL };
+	size_t i;
+	int pass;
+
+	for (i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+		struct resolve_contact c = { keys[i][1], NULL, keys[i][0],
+			NULL, NULL, NULL };
+
+		ck_assert_int_eq(resolve_index_add_contact(x, &c), 0);
+	}
+	ck_assert_int_eq(resolve_index_add_account(x, &acc1), 0);
+	ck_assert_int_eq(resolve_index_add_account(x, &acc2), 0);
+	/* before finish (tables flushed by the lookup), then after */
+	for (pass = 0; pass < 3; pass++) {
+		if (pass == 1)
+			resolve_index_finish(x);
+		for (i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+			ck_assert_int_eq(resolve_email(x, keys[i][0],
+				strlen(keys[i][0]), &mm), 1);
+			ck_assert_str_eq(mm.contact_id, keys[i][1]);
+			ck_assert_str_eq(mm.method, "email_contact");
+		}
+		ck_assert_int_eq(resolve_email(x, "c@x.com", 7, &mm), 0);
+		ck_assert_int_eq(resolve_email(x, "a@b.c", 5, &mm), 0);
+		ck_assert_int_eq(resolve_email(x, "z@d11993.example", 16, &mm),
+			1);
+		ck_assert_str_eq(mm.account_id, "001D1");
+		ck_assert_int_eq(resolve_email(x, "z@d25100.example", 16, &mm),
+			1);
+		ck_assert_str_eq(mm.account_id, "001D2");
+		ck_assert_int_eq(resolve_email(x, "z@d2510.example", 15, &mm),
+			0);
+	}
+	resolve_index_free(x);
+}
+END_TEST
+
+/* very long ids (one bigger than a chunk of the key store, one too long
+ * for a kept answer) and long keys come back whole */
+START_TEST(long_keys_and_ids)
+{
+	struct resolve_index *x = resolve_index_new();
+	struct resolve_match mm;
+	struct buf big = BUF_INIT, mid = BUF_INIT, local = BUF_INIT,
+		host = BUF_INIT, addr = BUF_INIT;
+	size_t i;
+	int pass;
+
+	for (i = 0; i < 200000; i++)
+		buf_addch(&big, (char)('a' + i % 26));
+	for (i = 0; i < 1000; i++)
+		buf_addch(&mid, (char)('A' + i % 26));
+	for (i = 0; i < 64; i++)
+		buf_addch(&local, (char)('a' + i % 26));
+	/* three labels of 60: a 185-byte domain, a 250-byte address (the
+	 * longest is 254) */
+	for (i = 0; i < 3; i++) {
+		size_t j;
+
+		for (j = 0; j < 60; j++)
+			buf_addch(&host, (char)('a' + (i + j) % 26));
+		buf_addch(&host, '.');
+	}
+	buf_addstr(&host, "io");
+	buf_printf(&addr, "%s@%s", local.data, host.data);
+	{
+		struct resolve_contact c1 = { big.data, mid.data,
+			"big@x.example", "+14155550999", NULL, NULL };
+		struct resolve_contact c2 = { mid.data, big.data, addr.data,
+			NULL, NULL, NULL };
+		struct resolve_account a = { "001LONG", host.data, NULL, NULL,
+			NULL };
+
+		ck_assert_int_eq(resolve_index_add_contact(x, &c1), 0);
+		ck_assert_int_eq(resolve_index_add_contact(x, &c2), 0);
+		ck_assert_int_eq(resolve_index_add_account(x, &a), 0);
+	}
+	resolve_index_finish(x);
+	for (pass = 0; pass < 2; pass++) {
+		ck_assert_int_eq(resolve_email(x, "big@x.example", 13, &mm), 1);
+		ck_assert_str_eq(mm.contact_id, big.data);
+		ck_assert_str_eq(mm.account_id, mid.data);
+		ck_assert_int_eq(resolve_phone(x, "+14155550999", 12, &mm), 1);
+		ck_assert_str_eq(mm.contact_id, big.data);
+		ck_assert_int_eq(resolve_email(x, addr.data, addr.len, &mm), 1);
+		ck_assert_str_eq(mm.contact_id, mid.data);
+		ck_assert_str_eq(mm.account_id, big.data);
+		buf_reset(&addr);
+		buf_printf(&addr, "other@%s", host.data);
+		ck_assert_int_eq(resolve_email(x, addr.data, addr.len, &mm), 1);
+		ck_assert_str_eq(mm.account_id, "001LONG");
+		ck_assert_str_eq(mm.method, "domain");
+		buf_reset(&addr);
+		buf_printf(&addr, "%s@%s", local.data, host.data);
+	}
+	resolve_index_free(x);
+	buf_release(&big);
+	buf_release(&mid);
+	buf_release(&local);
+	buf_release(&host);
+	buf_release(&addr);
+}
+END_TEST
+
+/* records added after resolve_index_finish count: the kept answers are
+ * dropped, and lookups before finish see what was added so far */
+START_TEST(add_after_finish)
+{
+	struct resolve_index *x = resolve_index_new();
+	struct resolve_match mm;
+	struct resolve_contact c1 = { "003OLD", "001A", "pat@acme.example",
+		"+14155550111", NULL, "2026-01-01T00:00:00.000Z" };
+	struct resolve_contact c2 = { "003NEW", "001B", "Pat@Acme.example",
+		"+1 415 555 0111", NULL, "2026-06-01T00:00:00.000Z" };
+	struct resolve_account a = { "001W", "wile.example", NULL, NULL, NULL };
+
+	ck_assert_int_eq(resolve_index_add_contact(x, &c1), 0);
+	/* a lookup before finish */
+	ck_assert_int_eq(resolve_email(x, "pat@acme.example", 16, &mm), 1);
+	ck_assert_str_eq(mm.contact_id, "003OLD");
+	ck_assert_int_eq(resolve_email(x, "x@wile.example", 14, &mm), 0);
+	resolve_index_finish(x);
+	ck_assert_int_eq(resolve_email(x, "pat@acme.example", 16, &mm), 1);
+	ck_assert_str_eq(mm.contact_id, "003OLD");
+	ck_assert_int_eq(resolve_phone(x, "+14155550111", 12, &mm), 1);
+	ck_assert_str_eq(mm.contact_id, "003OLD");
+	ck_assert_int_eq(resolve_email(x, "x@wile.example", 14, &mm), 0);
+	ck_assert_int_eq(mm.is_internal, 0);
+	/* more data: a newer contact on the same address and number, an
+	 * account for a domain that matched nothing, an internal domain */
+	ck_assert_int_eq(resolve_index_add_contact(x, &c2), 0);
+	ck_assert_int_eq(resolve_index_add_account(x, &a), 0);
+	ck_assert_int_eq(resolve_email(x, "pat@acme.example", 16, &mm), 1);
+	ck_assert_str_eq(mm.contact_id, "003NEW");
+	ck_assert_str_eq(mm.method, "email_contact_tie:2");
+	ck_assert_int_eq(resolve_email(x, "x@wile.example", 14, &mm), 1);
+	ck_assert_str_eq(mm.account_id, "001W");
+	resolve_index_finish(x);
+	ck_assert_int_eq(resolve_phone(x, "+14155550111", 12, &mm), 1);
+	ck_assert_str_eq(mm.contact_id, "003NEW");
+	ck_assert_str_eq(mm.method, "phone_contact_tie:2");
+	ck_assert_int_eq(resolve_index_add_internal_domain(x, "wile.example"),
+		0);
+	ck_assert_int_eq(resolve_email(x, "x@wile.example", 14, &mm), 0);
+	ck_assert_int_eq(mm.is_internal, 1);
+	resolve_index_finish(x);
+	ck_assert_int_eq(resolve_email(x, "x@wile.example", 14, &mm), 0);
+	ck_assert_int_eq(mm.is_internal, 1);
+	ck_assert_int_eq(resolve_email(x, "pat@acme.example", 16, &mm), 1);
+	ck_assert_str_eq(mm.contact_id, "003NEW");
+	resolve_index_free(x);
+}
+END_TEST
+
+/* more domains than the answers kept by domain (2^18): the ones past it
+ * are still answered right, each time */
+START_TEST(many_domains)
+{
+	struct resolve_index *x = resolve_index_new();
+	struct resolve_account a = { "001LATE", "late.example", NULL, NULL,
+		NULL };
+	struct resolve_match mm;
+	struct buf b = BUF_INIT;
+	int i;
+
+	ck_assert_int_eq(resolve_index_add_account(x, &a), 0);
+	resolve_index_finish(x);
+	for (i = 0; i < (1 << 18) + 100; i++) {
+		buf_reset(&b);
+		buf_printf(&b, "p@d%d.example", i);
+		ck_assert_int_eq(resolve_email(x, b.data, b.len, &mm), 0);
+	}
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(resolve_email(x, "p@late.example", 14, &mm),
+			1);
+		ck_assert_str_eq(mm.account_id, "001LATE");
+		ck_assert_int_eq(resolve_email(x, "p@d7.example", 12, &mm), 0);
+	}
+	buf_release(&b);
+	resolve_index_free(x);
+}
+END_TEST
+
 /* scores print with at most three decimals, always with a point */
 START_TEST(score_text)
 {
@@ -713,6 +992,22 @@ START_TEST(score_text)
 		buf_reset(&b);
 		resolve_score_text(t[i].d, &b);
 		ck_assert_str_eq(b.data, t[i].s);
+	}
+	/* every value of three decimals, against printf's spelling */
+	for (i = 0; i <= 1000; i++) {
+		char want[16];
+
+		if (i % 1000 == 0)
+			snprintf(want, sizeof(want), "%zu.0", i / 1000);
+		else if (i % 100 == 0)
+			snprintf(want, sizeof(want), "0.%zu", i / 100);
+		else if (i % 10 == 0)
+			snprintf(want, sizeof(want), "0.%02zu", i / 10);
+		else
+			snprintf(want, sizeof(want), "0.%03zu", i);
+		buf_reset(&b);
+		resolve_score_text((double)i / 1000.0, &b);
+		ck_assert_str_eq(b.data, want);
 	}
 	buf_release(&b);
 }
@@ -891,6 +1186,11 @@ suite(void)
 	tcase_add_test(r, record_email_message);
 	tcase_add_test(r, record_enrollment);
 	tcase_add_test(r, record_plain);
+	tcase_add_test(r, cached_answers_agree);
+	tcase_add_test(t, keys_collide_and_prefix);
+	tcase_add_test(t, long_keys_and_ids);
+	tcase_add_test(t, add_after_finish);
+	tcase_add_test(t, many_domains);
 	tcase_add_test(t, score_text);
 	tcase_add_test(t, load_db);
 	tcase_add_test(t, load_jsonl);

@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,6 +399,227 @@ START_TEST(stream_run_input_buffered)
 }
 END_TEST
 
+
+/* ---- splicing (stream_note_replace) against re-serialising ---- */
+
+static uint64_t rng_state;
+
+static unsigned
+rnd(unsigned n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (unsigned)(rng_state % n);
+}
+
+/* white space, sometimes (only when ws) */
+static void
+gen_ws(struct buf *b, int ws)
+{
+	if (ws && rnd(4) == 0)
+		buf_addstr(b, rnd(2) ? " " : "\t ");
+}
+
+/* a string body: mostly plain, escapes only when esc */
+static void
+gen_str(struct buf *b, int esc)
+{
+	static const char *const bits[] = { "a", "Bc", "x@y.com", "\xc3\xa9",
+		" ", "0", "\xe2\x82\xac", "zzzzzzzzzz" };
+	static const char *const escs[] = { "\\\"", "\\\\", "\\n", "\\u00e9",
+		"\\/", "\\t" };
+	unsigned i, n = rnd(12);
+
+	buf_addch(b, '"');
+	for (i = 0; i < n; i++) {
+		if (esc && rnd(5) == 0)
+			buf_addstr(b, escs[rnd(6)]);
+		else
+			buf_addstr(b, bits[rnd(8)]);
+	}
+	buf_addch(b, '"');
+}
+
+static void
+gen_value(struct buf *b, int depth, int ws, int esc)
+{
+	unsigned i, n, k = depth > 3 ? 3 + rnd(5) : rnd(8);
+
+	gen_ws(b, ws);
+	switch (k) {
+	case 0: case 1:
+		n = rnd(5);
+		buf_addch(b, k == 0 ? '{' : '[');
+		for (i = 0; i < n; i++) {
+			if (i)
+				buf_addch(b, ',');
+			if (k == 0) {
+				gen_ws(b, ws);
+				gen_str(b, esc);
+				gen_ws(b, ws);
+				buf_addch(b, ':');
+			}
+			gen_value(b, depth + 1, ws, esc);
+		}
+		gen_ws(b, ws);
+		buf_addch(b, k == 0 ? '}' : ']');
+		break;
+	case 3: buf_addstr(b, "-12.5e3"); break;
+	case 4: buf_addstr(b, rnd(2) ? "true" : "false"); break;
+	case 5: buf_addstr(b, "null"); break;
+	case 6: buf_addstr(b, "10000000000000000000001"); break;
+	default: gen_str(b, esc); break;
+	}
+	gen_ws(b, ws);
+}
+
+/* put repl where old is in parent (keeping the member name) */
+static void
+replace_child(struct json *parent, struct json *old, struct json *repl)
+{
+	struct json *c, *prev = NULL;
+
+	for (c = parent->child; c != old; prev = c, c = c->next)
+		;
+	repl->key = old->key;
+	repl->key_n = old->key_n;
+	repl->flags = (repl->flags & ~JSON_PLAIN_KEY) |
+	    (old->flags & JSON_PLAIN_KEY);
+	repl->next = old->next;
+	if (prev)
+		prev->next = repl;
+	else
+		parent->child = repl;
+}
+
+static struct json *
+new_value(struct json_doc *doc)
+{
+	struct json *a;
+
+	switch (rnd(5)) {
+	case 0: return json_new_null(doc);
+	case 1: return json_new_cstr(doc, "Q\"uote\\d \xc3\xa9\n");
+	case 2: return json_new_int(doc, -42);
+	case 3:
+		a = json_new_array(doc);
+		json_array_append(a, json_new_cstr(doc, "x@y.com"));
+		json_array_append(a, json_new_object(doc));
+		return a;
+	default: return json_new_cstr(doc, "plain@example.com");
+	}
+}
+
+struct splice_ctx {
+	struct buf expect;
+	struct json *notes[64][2];
+	size_t nnotes;
+};
+
+/* replace some values at any depth (never one inside another), note them
+ * in reverse order, sometimes also change something in place and say so */
+static void
+splice_walk(struct splice_ctx *c, struct stream_line *l, struct json *parent)
+{
+	struct json *m, *next;
+
+	for (m = parent->child; m; m = next) {
+		next = m->next;
+		if (c->nnotes < 64 && rnd(3) == 0) {
+			struct json *r = new_value(l->doc);
+
+			replace_child(parent, m, r);
+			c->notes[c->nnotes][0] = m;
+			c->notes[c->nnotes][1] = r;
+			c->nnotes++;
+		} else if (m->type == JSON_ARRAY || m->type == JSON_OBJECT) {
+			splice_walk(c, l, m);
+		}
+	}
+}
+
+static enum stream_verdict
+splicer(void *ctx, struct stream_line *l)
+{
+	struct splice_ctx *c = ctx;
+	size_t i;
+
+	c->nnotes = 0;
+	splice_walk(c, l, l->root);
+	for (i = c->nnotes; i > 0; i--)
+		stream_note_replace(l, c->notes[i - 1][0], c->notes[i - 1][1]);
+	if (rnd(8) == 0 && l->root->child &&
+	    l->root->child->type == JSON_STRING) {
+		json_set_str(l->doc, l->root->child, "in place", 8);
+		stream_note_opaque(l);
+	}
+	json_write(&c->expect, l->root);
+	buf_addch(&c->expect, '\n');
+	return STREAM_CHANGED;
+}
+
+/* The spliced output is byte for byte json_write's, for canonical lines
+ * (compact, no escapes) and for every other kind, over many random trees. */
+START_TEST(stream_splice_random)
+{
+	struct splice_ctx c;
+	struct buf in = BUF_INIT;
+	const char *files[] = { in_path };
+	int kind, i;
+
+	memset(&c, 0, sizeof(c));
+	rng_state = 0x9e3779b97f4a7c15ULL;
+	for (i = 0; i < 3000; i++) {
+		kind = i % 4;   /* 0, 1: canonical; 2: white space; 3: escapes */
+		buf_addstr(&in, "{\"k\":");
+		gen_value(&in, 0, kind == 2, kind == 3);
+		buf_addstr(&in, ",\"r\":");
+		gen_value(&in, 0, kind == 2, kind == 3);
+		buf_addstr(&in, "}\n");
+	}
+	put(in_path, in.data, in.len);
+	ck_assert_int_eq(run_files(files, 1, 0, splicer, &c, NULL), 0);
+	ck_assert_uint_eq(stats.changed, 3000);
+	ck_assert_uint_eq(out.len, c.expect.len);
+	ck_assert_str_eq(buf_cstr(&out), buf_cstr(&c.expect));
+	buf_release(&in);
+	buf_release(&c.expect);
+}
+END_TEST
+
+/* A canonical line keeps its untouched bytes; a non-canonical one is
+ * re-serialised compactly; notes without a CHANGED verdict do nothing. */
+static enum stream_verdict
+set_e(void *ctx, struct stream_line *l)
+{
+	struct json *v = json_get(l->root, "e");
+	struct json *r = json_new_cstr(l->doc, "N");
+
+	(void)ctx;
+	if (v == NULL)
+		return STREAM_PASS;
+	replace_child(l->root, v, r);
+	stream_note_replace(l, v, r);
+	return json_get(l->root, "keep") ? STREAM_PASS : STREAM_CHANGED;
+}
+
+START_TEST(stream_splice_cases)
+{
+	const char in[] = "{\"a\":[1,{\"b\":null}],\"e\":\"old\",\"z\":-0.0e+1}\n"
+	    "{\"a\" : 1,\"e\":\"old\"}\n"
+	    "{\"a\":\"\\u0041\",\"e\":[\"x\",{\"y\":\"]}\"}]}\n"
+	    "{\"e\":\"old\",\"keep\":true}\n";
+
+	ck_assert_int_eq(RUN(in, 0, set_e), 0);
+	ck_assert_str_eq(buf_cstr(&out),
+	    "{\"a\":[1,{\"b\":null}],\"e\":\"N\",\"z\":-0.0e+1}\n"
+	    "{\"a\":1,\"e\":\"N\"}\n"
+	    "{\"a\":\"A\",\"e\":\"N\"}\n"
+	    "{\"e\":\"old\",\"keep\":true}\n");
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -419,6 +641,8 @@ suite(void)
 	tcase_add_test(tc, stream_run_epipe);
 	tcase_add_test(tc, stream_run_flush_at_state);
 	tcase_add_test(tc, stream_run_input_buffered);
+	tcase_add_test(tc, stream_splice_random);
+	tcase_add_test(tc, stream_splice_cases);
 	suite_add_tcase(s, tc);
 	return s;
 }
