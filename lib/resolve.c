@@ -23,7 +23,7 @@
 /*
  * ---- the key store ----
  *
- * Every key of the tables (and every interned id) lives in chunks that
+ * Every key of the tables (and every id of a record) lives in chunks that
  * never move, addressed by a 32-bit handle: the chunk in the high 16 bits,
  * the offset in 8-byte units in the low 16.  So a table slot is 8 bytes
  * (hash and handle), and the tables stay small enough for the cache.
@@ -436,9 +436,12 @@ map_flush(struct map *m, int keep)
 		struct keyrec *kr = store_ptr(m->st, p->key);
 		size_t j = p->hash & m->mask;
 
-		if (i + FLUSH_AHEAD < m->npend)
-			__builtin_prefetch(&m->slots[m->pend[i +
-				FLUSH_AHEAD].hash & m->mask], 1);
+		if (i + FLUSH_AHEAD < m->npend) {
+			const struct pending *q = &m->pend[i + FLUSH_AHEAD];
+
+			__builtin_prefetch(&m->slots[q->hash & m->mask], 1);
+			__builtin_prefetch(store_ptr(m->st, q->key), 1);
+		}
 		for (;; j = (j + 1) & m->mask) {
 			struct slot *s = &m->slots[j];
 			struct keyrec *old;
@@ -671,42 +674,6 @@ resolve_index_free(struct resolve_index *ix)
 	buf_release(ix->scratch);
 	free(ix->scratch);
 	free(ix);
-}
-
-static void
-pend_reserve(struct map *m, size_t more)
-{
-	if (m->cpend - m->npend >= more)
-		return;
-	m->cpend = m->npend + more;
-	m->pend = xrealloc(m->pend, m->cpend * sizeof(*m->pend));
-}
-
-#define VEC_RESERVE(vec, more) do { \
-	if ((vec).cap - (vec).n < (more)) { \
-		(vec).cap = (vec).n + (more); \
-		(vec).v = xrealloc((vec).v, (vec).cap * sizeof(*(vec).v)); \
-	} \
-} while (0)
-
-void
-resolve_index_reserve(struct resolve_index *ix, size_t contacts,
-	size_t leads, size_t accounts, size_t mappings)
-{
-	size_t all = contacts + leads + accounts + mappings;
-
-	/* a hint: more than 2^30 records cannot be added anyway */
-	if (all > 0x3fffffff)
-		return;
-	VEC_RESERVE(ix->contacts, contacts);
-	VEC_RESERVE(ix->leads, leads);
-	VEC_RESERVE(ix->accounts, accounts);
-	VEC_RESERVE(ix->mappings, mappings);
-	pend_reserve(ix->email, contacts + leads + mappings);
-	/* one number a record: a guess (the list grows when it is short) */
-	pend_reserve(ix->phone, all);
-	pend_reserve(ix->domain, accounts);
-	pend_reserve(ix->by_id, contacts);
 }
 
 static void

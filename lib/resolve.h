@@ -6,8 +6,13 @@
  * by email match key, E.164 number and website domain.  It is filled once
  * (resolve_index_add_*, or the loaders in resolve_load.c), then
  * resolve_index_finish() is called, and from then on the lookups
- * (resolve_email, resolve_phone) are read-only and cheap: a few hash
- * probes, no allocation.
+ * (resolve_email, resolve_phone) are cheap: the answer of every address
+ * and domain key is worked out by resolve_index_finish and kept with the
+ * key (a number's at its first lookup; an unknown address's by its domain,
+ * for up to 2^18 domains), so a lookup is mostly one hash probe.  Adding
+ * records after resolve_index_finish is allowed (the kept answers are
+ * dropped; call resolve_index_finish again); lookups before it work too,
+ * keeping nothing.
  *
  * The rules, highest first (the first that yields a candidate decides):
  *   1. an active manual mapping of the email match key / the number;
@@ -34,8 +39,8 @@
  * rest are counted without that check.
  *
  * Every string a match points to belongs to the index and lives until
- * resolve_index_free().  Lookups use a scratch buffer of the index: one
- * index serves one thread.
+ * resolve_index_free().  Lookups use a scratch buffer of the index and
+ * keep answers in it: one index serves one thread.
  */
 #ifndef SI_RESOLVE_H
 #define SI_RESOLVE_H
@@ -117,12 +122,6 @@ int resolve_index_add_account(struct resolve_index *ix,
 	const struct resolve_account *a);
 int resolve_index_add_mapping(struct resolve_index *ix,
 	const struct resolve_mapping *m);
-/*
- * A hint: room for this many more records of each kind, so the tables are
- * sized once instead of growing while they fill.  Nothing else changes.
- */
-void resolve_index_reserve(struct resolve_index *ix, size_t contacts,
-	size_t leads, size_t accounts, size_t mappings);
 /* The company's own domains (and their subdomains): never matched by domain,
  * marked is_internal.  Returns -1 for something that is not a domain. */
 int resolve_index_add_internal_domain(struct resolve_index *ix,

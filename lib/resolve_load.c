@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "json.h"
@@ -216,15 +218,8 @@ resolve_load_db(struct resolve_index *ix, const char *path, struct err *e)
 
 /* The text of a string or number member; NULL otherwise. */
 static const char *
-field_text(const struct json *obj, const char *key)
+value_text(const struct json *v)
 {
-	const struct json *v;
-
-	if (key == NULL)
-		return NULL;
-	v = json_get(obj, key);
-	if (v == NULL)
-		return NULL;
 	switch (v->type) {
 	case JSON_STRING:
 	case JSON_NUMBER:
@@ -238,6 +233,112 @@ field_text(const struct json *obj, const char *key)
 	}
 }
 
+/*
+ * The fields of kind in rec, in one pass over its members: the first
+ * member of each name counts (as json_get finds it), whatever its value.
+ */
+static void
+get_fields(const struct json *rec, enum resolve_kind kind,
+	const char *fields[NF])
+{
+	const struct kind_desc *k = &kinds[kind];
+	const struct json *v;
+	unsigned seen = 0;
+	int i;
+
+	for (i = 0; i < NF; i++)
+		fields[i] = NULL;
+	for (v = rec->child; v != NULL; v = v->next) {
+		for (i = 0; i < NF; i++) {
+			const char *c = k->col[i];
+
+			if (c == NULL || (seen & (1u << i)) ||
+			    strlen(c) != v->key_n ||
+			    memcmp(c, v->key, v->key_n) != 0)
+				continue;
+			seen |= 1u << i;
+			fields[i] = value_text(v);
+			break;
+		}
+	}
+}
+
+/* One line of a JSONL file (without its newline); 0 or EX_DATAERR. */
+static int
+load_line(struct resolve_index *ix, enum resolve_kind kind,
+	struct json_doc *doc, const char *line, size_t n, const char *path,
+	unsigned long lineno, size_t *added, struct err *e)
+{
+	struct json *root, *rec;
+	const char *fields[NF], *type;
+
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	if (n == 0)
+		return 0;
+	root = json_parse(doc, line, n, e);
+	if (root == NULL) {
+		err_prefix(e, "%s:%lu", path, lineno);
+		return EX_DATAERR;
+	}
+	if (root->type != JSON_OBJECT)
+		return err_set(e, EX_DATAERR, "%s:%lu: not a JSON object",
+			path, lineno);
+	rec = root;
+	type = json_get_str(root, "type");
+	if (type != NULL) {
+		if (strcmp(type, "RECORD") != 0)
+			return 0;
+		rec = json_get(root, "record");
+		if (rec == NULL || rec->type != JSON_OBJECT)
+			return err_set(e, EX_DATAERR,
+				"%s:%lu: RECORD without a record", path,
+				lineno);
+	}
+	get_fields(rec, kind, fields);
+	if (add_fields(ix, kind, fields) == 0)
+		(*added)++;
+	return 0;
+}
+
+/*
+ * A regular file is mapped and read in place, without copying it.  Returns
+ * -1 when the file cannot be mapped (the caller reads it line by line).
+ */
+static int
+load_mapped(struct resolve_index *ix, enum resolve_kind kind, FILE *f,
+	const char *path, size_t *added, struct err *e)
+{
+	struct stat sb;
+	struct json_doc doc;
+	const char *text, *p, *end, *nl;
+	unsigned long lineno = 0;
+	int rc = 0;
+
+	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size <= 0 || (uintmax_t)sb.st_size > SIZE_MAX)
+		return -1;
+	text = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
+		fileno(f), 0);
+	if (text == MAP_FAILED)
+		return -1;
+	end = text + sb.st_size;
+#ifdef MADV_SEQUENTIAL
+	madvise((void *)(uintptr_t)text, (size_t)sb.st_size, MADV_SEQUENTIAL);
+#endif
+	json_doc_init(&doc);
+	for (p = text; rc == 0 && p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		rc = load_line(ix, kind, &doc, p, (size_t)(nl - p), path,
+			++lineno, added, e);
+	}
+	json_doc_release(&doc);
+	munmap((void *)(uintptr_t)text, (size_t)sb.st_size);
+	return rc;
+}
+
 int
 resolve_load_jsonl(struct resolve_index *ix, enum resolve_kind kind,
 	const char *path, size_t *count, struct err *e)
@@ -248,56 +349,24 @@ resolve_load_jsonl(struct resolve_index *ix, enum resolve_kind kind,
 	size_t cap = 0, added = 0;
 	unsigned long lineno = 0;
 	ssize_t n;
-	int rc = 0;
+	int rc;
 
 	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (f == NULL)
 		return err_set(e, errno == ENOENT ? EX_NOINPUT : EX_IOERR,
 			"%s: %s", path, strerror(errno));
-	json_doc_init(&doc);
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		struct json *root, *rec;
-		const char *fields[NF], *type;
-		int i;
-
-		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			n--;
-		if (n == 0)
-			continue;
-		root = json_parse(&doc, line, (size_t)n, e);
-		if (root == NULL) {
-			err_prefix(e, "%s:%lu", path, lineno);
-			rc = EX_DATAERR;
-			break;
-		}
-		if (root->type != JSON_OBJECT) {
-			rc = err_set(e, EX_DATAERR, "%s:%lu: not a JSON object",
-				path, lineno);
-			break;
-		}
-		rec = root;
-		type = json_get_str(root, "type");
-		if (type != NULL) {
-			if (strcmp(type, "RECORD") != 0)
-				continue;
-			rec = json_get(root, "record");
-			if (rec == NULL || rec->type != JSON_OBJECT) {
-				rc = err_set(e, EX_DATAERR,
-					"%s:%lu: RECORD without a record",
-					path, lineno);
-				break;
-			}
-		}
-		for (i = 0; i < NF; i++)
-			fields[i] = field_text(rec, kinds[kind].col[i]);
-		if (add_fields(ix, kind, fields) == 0)
-			added++;
+	rc = load_mapped(ix, kind, f, path, &added, e);
+	if (rc < 0) {
+		rc = 0;
+		json_doc_init(&doc);
+		while (rc == 0 && (n = getline(&line, &cap, f)) >= 0)
+			rc = load_line(ix, kind, &doc, line, (size_t)n, path,
+				++lineno, &added, e);
+		if (rc == 0 && ferror(f))
+			rc = err_set(e, EX_IOERR, "%s: read error", path);
+		free(line);
+		json_doc_release(&doc);
 	}
-	if (rc == 0 && ferror(f))
-		rc = err_set(e, EX_IOERR, "%s: read error", path);
-	free(line);
-	json_doc_release(&doc);
 	if (f != stdin)
 		fclose(f);
 	if (count != NULL)

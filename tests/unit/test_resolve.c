@@ -1,6 +1,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -1023,6 +1025,84 @@ write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+/* What a JSONL file of contacts gives, the same read from a file (mapped)
+ * and from a pipe (line by line). */
+static void
+check_lines_loaded(struct resolve_index *x)
+{
+	struct resolve_match mm;
+
+	resolve_index_finish(x);
+	/* CRLF line ends, and a last line without one */
+	ck_assert_int_eq(resolve_email(x, "crlf@x.com", 10, &mm), 1);
+	ck_assert_str_eq(mm.contact_id, "003CR");
+	ck_assert_int_eq(resolve_email(x, "last@x.com", 10, &mm), 1);
+	ck_assert_str_eq(mm.contact_id, "003LAST");
+	/* the first member of a name counts, even when it is null */
+	ck_assert_int_eq(resolve_email(x, "first@x.com", 11, &mm), 1);
+	ck_assert_str_eq(mm.contact_id, "003DUP");
+	ck_assert_int_eq(resolve_email(x, "second@x.com", 12, &mm), 0);
+	ck_assert_int_eq(resolve_phone(x, "+14155550777", 12, &mm), 0);
+	/* "email\u0000x" is not "email" */
+	ck_assert_int_eq(resolve_email(x, "nul@x.com", 9, &mm), 0);
+	ck_assert_int_eq(resolve_email(x, "real@x.com", 10, &mm), 1);
+	ck_assert_str_eq(mm.contact_id, "003NUL");
+}
+
+static const char lines_text[] =
+	"{\"contact_id\":\"003CR\",\"email\":\"crlf@x.com\"}\r\n"
+	"\r\n"
+	"{\"contact_id\":\"003DUP\",\"email\":\"first@x.com\","
+	"\"email\":\"second@x.com\",\"phone\":null,"
+	"\"phone\":\"+14155550777\"}\n"
+	"{\"contact_id\":\"003NUL\",\"email\\u0000x\":\"nul@x.com\","
+	"\"email\":\"real@x.com\"}\n"
+	"{\"contact_id\":\"003LAST\",\"email\":\"last@x.com\"}";
+
+START_TEST(load_jsonl_lines)
+{
+	char dir[] = "/tmp/rsjl.XXXXXX", path[64];
+	struct resolve_index *x = resolve_index_new();
+	struct err e = ERR_INIT;
+	size_t n;
+	pid_t pid;
+	int status;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/c.jsonl", dir);
+	write_file(path, lines_text);
+	ck_assert_int_eq(resolve_load_jsonl(x, RESOLVE_CONTACTS, path, &n, &e),
+		0);
+	ck_assert_uint_eq(n, 4);
+	check_lines_loaded(x);
+	resolve_index_free(x);
+	unlink(path);
+	/* a pipe cannot be mapped: read line by line */
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		FILE *f = fopen(path, "w");
+
+		if (f == NULL)
+			_exit(1);
+		fputs(lines_text, f);
+		_exit(fclose(f) == 0 ? 0 : 1);
+	}
+	x = resolve_index_new();
+	ck_assert_int_eq(resolve_load_jsonl(x, RESOLVE_CONTACTS, path, &n, &e),
+		0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(status, 0);
+	ck_assert_uint_eq(n, 4);
+	check_lines_loaded(x);
+	resolve_index_free(x);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* the warehouse: deleted rows and inactive mappings left out; missing
  * tables and columns are no error */
 START_TEST(load_db)
@@ -1194,6 +1274,7 @@ suite(void)
 	tcase_add_test(t, score_text);
 	tcase_add_test(t, load_db);
 	tcase_add_test(t, load_jsonl);
+	tcase_add_test(t, load_jsonl_lines);
 	suite_add_tcase(s, r);
 	return s;
 }
