@@ -109,6 +109,71 @@ int store_state(struct store *s, const struct json *value, struct err *e);
  * several STATEs at once when they come fast (it echoes them after).
  */
 int store_bookmark(struct store *s, const struct json *value, struct err *e);
+/* The checks store_bookmark makes of a STATE value: 0 or EX_DATAERR. */
+int store_bookmark_check(const struct json *value, struct err *e);
+
+/*
+ * Batches (load's pipeline).  A batch holds converted records (their text
+ * copied: the JSON may go), the bookmarks of the STATEs among them, the bad
+ * lines to report in input order and the STATE lines to echo once their
+ * rows are committed.  store_batch_record and store_batch_bookmark fill
+ * it; they only read the schema and touch a converter state of their own,
+ * never the database, so one thread may fill batches while another
+ * applies them with store_apply (one filler, one applier at a time).
+ *
+ * store_apply writes a batch into the open transaction (beginning one):
+ * the rows sorted by table and primary key (rows of one key keep their
+ * order, so the last one wins; the index is walked in order), several
+ * rows per INSERT where they share their columns, then the bookmarks in
+ * order, then commits when the batch says so.  A row SQLite refuses
+ * (constraint, too big) is left out: nothing of it written.  The batch's
+ * reports and the refused rows are passed to report() in input order.
+ * Returns 0; EX_DATAERR when rows were refused: with stop_at_bad the
+ * reports stop at the first bad line and neither bookmarks nor commit
+ * happen (the caller rolls back), without it everything else was applied
+ * (and committed when asked); another code when the database failed (the
+ * transaction is lost: roll back and stop).
+ */
+struct store_batch;
+typedef void (*store_report_fn)(void *ctx, const char *file,
+	unsigned long line, const char *why);
+
+struct store_batch *store_batch_new(void);
+void store_batch_free(struct store_batch *b);
+/* Empty it for reuse (keeps its memory). */
+void store_batch_reset(struct store_batch *b);
+size_t store_batch_rows(const struct store_batch *b);
+/* About how much memory its rows take. */
+size_t store_batch_bytes(const struct store_batch *b);
+/* Convert and add a record of table t (as store_record, but nothing is
+ * written yet): 0, or EX_DATAERR with e saying why (nothing added).  file
+ * and line are kept for reports; file must live as long as the batch. */
+int store_batch_record(struct store *s, struct store_batch *b,
+	const struct schema_table *t, const struct json *rec,
+	const struct json *time_extracted, const char *file,
+	unsigned long line, struct err *e);
+/* A STATE's value (checked as store_bookmark does; copied). */
+int store_batch_bookmark(struct store_batch *b, const struct json *value,
+	struct err *e);
+/* A bad line, reported (in order) when the batch is applied; file must
+ * live as long as the batch. */
+void store_batch_report(struct store_batch *b, const char *file,
+	unsigned long line, const char *why);
+/* A STATE line to echo once the batch is committed ("\n" added). */
+void store_batch_echo(struct store_batch *b, const char *line, size_t len);
+/* Its STATE lines so far (len bytes, each ending in "\n"). */
+const char *store_batch_echoes(const struct store_batch *b, size_t *len);
+/* Commit after applying it. */
+void store_batch_set_commit(struct store_batch *b);
+int store_batch_commits(const struct store_batch *b);
+/* Sort the rows (store_apply does it when not done): the filling thread
+ * may take that work off the applier's. */
+void store_batch_sort(const struct store *s, struct store_batch *b);
+int store_apply(struct store *s, struct store_batch *b, int stop_at_bad,
+	store_report_fn report, void *ctx, struct err *e);
+/* Rows the last store_apply of b left out. */
+size_t store_batch_refused(const struct store_batch *b);
+
 /* Records written in the open batch (0 when none is open). */
 uint64_t store_pending(const struct store *s);
 

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "schema.h"
 #include "store.h"
+#include "storeq.h"
 #include "stream.h"
 
 #include "banned.h"
@@ -65,15 +66,20 @@ static const struct option longopts[] = {
 #define COMMIT_ROWS 100000
 #define COMMIT_MS_DEFAULT 1000
 #define COMMIT_STATE_BYTES ((size_t)4 << 20)
+/* A batch goes to the writer thread at this size (into SQLite alone). */
+#define BATCH_ROWS 16384
+#define BATCH_BYTES ((size_t)16 << 20)
 
 struct ctx {
 	struct store *db;
 	struct bqdir *bq;
+	struct storeq *q;       /* into SQLite alone: the pipeline */
 	const struct schema_table *last;        /* table of the last RECORD */
 	int strict;
 	int commit_ms;          /* --commit-interval */
 	struct buf states;      /* STATE lines waiting for their commit */
 	size_t nstates;
+	size_t state_bytes;     /* of the STATEs since the last commit */
 	uint64_t rows;          /* records since the last commit */
 	int64_t last_commit;    /* ms, monotonic */
 	unsigned long bad;      /* bad lines so far */
@@ -94,6 +100,17 @@ on_bad(void *arg, const char *file, unsigned long line, const char *why)
 	struct ctx *c = arg;
 
 	c->bad++;
+	if (c->q)       /* reported in order by the writer */
+		store_batch_report(storeq_batch(c->q), file, line, why);
+	else
+		diag_input(file, line, "%s", why);
+}
+
+/* The writer's reports. */
+static void
+on_report(void *arg, const char *file, unsigned long line, const char *why)
+{
+	(void)arg;
 	diag_input(file, line, "%s", why);
 }
 
@@ -163,6 +180,87 @@ verdict(struct stream_line *l, int rc, struct err *e, enum stream_verdict ok)
 	return STREAM_FATAL;
 }
 
+/* SCHEMA and the rest, alike for every destination. */
+static enum stream_verdict
+on_line_rest(struct ctx *c, struct stream_line *l)
+{
+	switch (l->msg.type) {
+	case SINGER_SCHEMA:
+		if (!table_of(c, &l->msg)) {
+			buf_printf(l->why, "unknown stream %.*s",
+				(int)(l->msg.stream_n > 64 ? 64 : l->msg.stream_n),
+				l->msg.stream);
+			return STREAM_BAD;
+		}
+		return STREAM_DROP;
+	case SINGER_ACTIVATE_VERSION:
+		return STREAM_DROP;
+	default:
+		buf_addstr(l->why, "not a Singer message (no \"type\")");
+		return STREAM_BAD;
+	}
+}
+
+/* Into SQLite alone: batches for the writer thread. */
+static enum stream_verdict
+on_line_q(struct ctx *c, struct stream_line *l)
+{
+	const struct schema_table *t;
+	struct store_batch *b;
+	struct err e = ERR_INIT;
+	uint64_t seq;
+	int rc;
+
+	if ((rc = storeq_failed(c->q, l->e)) != 0)
+		return STREAM_FATAL;
+	if (storeq_take_ready(c->q, &c->states) &&
+	    echo_states(c, l->st) != 0)
+		return verdict(l, EX_IOERR, &e, STREAM_DROP);
+	switch (l->msg.type) {
+	case SINGER_RECORD:
+		if (!(t = table_of(c, &l->msg))) {
+			buf_printf(l->why, "unknown stream %.*s",
+				(int)(l->msg.stream_n > 64 ? 64 : l->msg.stream_n),
+				l->msg.stream);
+			return STREAM_BAD;
+		}
+		b = storeq_batch(c->q);
+		rc = store_batch_record(c->db, b, t, l->msg.record,
+			l->msg.time_extracted, l->file, l->lineno, &e);
+		if (rc != 0)
+			return verdict(l, rc, &e, STREAM_DROP);
+		c->rows++;
+		if (store_batch_rows(b) >= BATCH_ROWS ||
+		    store_batch_bytes(b) >= BATCH_BYTES)
+			storeq_submit(c->q, 0);
+		return STREAM_DROP;
+	case SINGER_STATE:
+		b = storeq_batch(c->q);
+		if ((rc = store_batch_bookmark(b, l->msg.value, &e)) != 0)
+			return verdict(l, rc, &e, STREAM_DROP);
+		store_batch_echo(b, l->text, l->len);
+		c->state_bytes += l->len + 1;
+		if (!c->strict && c->commit_ms > 0 && c->rows < COMMIT_ROWS &&
+		    c->state_bytes < COMMIT_STATE_BYTES &&
+		    mono_ms() - c->last_commit < c->commit_ms && !input_idle(l))
+			return STREAM_DROP;
+		seq = storeq_submit(c->q, 1);
+		c->rows = 0;
+		c->state_bytes = 0;
+		c->last_commit = mono_ms();
+		/* Nothing more to read now: echo it before waiting. */
+		if (input_idle(l)) {
+			storeq_wait(c->q, seq);
+			if (storeq_take_ready(c->q, &c->states) &&
+			    echo_states(c, l->st) != 0)
+				return verdict(l, EX_IOERR, &e, STREAM_DROP);
+		}
+		return STREAM_DROP;
+	default:
+		return on_line_rest(c, l);
+	}
+}
+
 static enum stream_verdict
 on_line(void *arg, struct stream_line *l)
 {
@@ -171,6 +269,8 @@ on_line(void *arg, struct stream_line *l)
 	struct err e = ERR_INIT;
 	int rc = 0;
 
+	if (c->q)
+		return on_line_q(c, l);
 	switch (l->msg.type) {
 	case SINGER_RECORD:
 		if (!(t = table_of(c, &l->msg))) {
@@ -187,14 +287,6 @@ on_line(void *arg, struct stream_line *l)
 			rc = bqdir_record(c->bq, t, l->msg.record,
 				l->msg.time_extracted, &e);
 		return verdict(l, rc, &e, STREAM_DROP);
-	case SINGER_SCHEMA:
-		if (!table_of(c, &l->msg)) {
-			buf_printf(l->why, "unknown stream %.*s",
-				(int)(l->msg.stream_n > 64 ? 64 : l->msg.stream_n),
-				l->msg.stream);
-			return STREAM_BAD;
-		}
-		return STREAM_DROP;
 	case SINGER_STATE:
 		/* The STATE line goes out only once the rows before it and
 		 * its bookmark are committed. */
@@ -216,11 +308,8 @@ on_line(void *arg, struct stream_line *l)
 		    (rc = echo_states(c, l->st)) != 0)
 			return verdict(l, rc ? rc : EX_IOERR, &e, STREAM_DROP);
 		return STREAM_PASS;
-	case SINGER_ACTIVATE_VERSION:
-		return STREAM_DROP;
 	default:
-		buf_addstr(l->why, "not a Singer message (no \"type\")");
-		return STREAM_BAD;
+		return on_line_rest(c, l);
 	}
 }
 
@@ -233,6 +322,17 @@ on_end(void *arg, struct stream *st)
 	struct err e = ERR_INIT;
 	int rc;
 
+	if (c->q) {
+		/* Echo what was committed, also when the rest failed. */
+		rc = storeq_finish(c->q, c->strict && c->bad, &e);
+		storeq_take_ready(c->q, &c->states);
+		if (echo_states(c, st) != 0 && rc == 0)
+			rc = EX_IOERR;
+		if (rc != 0 && e.msg)
+			diag_error("%s", e.msg);
+		err_release(&e);
+		return rc;
+	}
 	if (c->strict && c->bad) {
 		if (c->db)
 			store_rollback(c->db);
@@ -348,7 +448,23 @@ main(int argc, char **argv)
 	if (c.commit_ms < 0)
 		c.commit_ms = COMMIT_MS_DEFAULT;
 	c.last_commit = mono_ms();
+	if (c.db && !c.bq && (rc = storeq_start(&c.q, c.db, c.strict,
+	    on_report, &c, &e)) != 0) {
+		diag_error("%s", e.msg);
+		err_release(&e);
+		store_close(c.db, NULL);
+		return rc;
+	}
 	rc = stream_run(&so, on_line, &c);
+	if (c.q) {
+		/* After a fatal error on_end did not run: stop the writer,
+		 * keeping only what it committed. */
+		storeq_finish(c.q, 1, NULL);
+		if (rc == 0 && storeq_refused(c.q))
+			rc = EX_DATAERR;
+		storeq_free(c.q);
+		c.q = NULL;
+	}
 	/* After a fatal error on_end did not run: keep what the last commit
 	 * stored, nothing more (the STATEs since were not echoed). */
 	if (rc != 0 && rc != EX_DATAERR && rc != EX_NOINPUT) {
