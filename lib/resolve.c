@@ -1560,7 +1560,8 @@ email_rules(const struct resolve_index *ix, const char *key, size_t n,
  * The answers of addresses that are no key of the email table depend on
  * their domain only (is_internal, free mail, the domain rule): they are
  * kept by domain (the part after '@', as it is) in ix->bydomain, for at
- * most this many domains.
+ * most this many domains.  Without accounts there is no domain rule, and
+ * nothing to keep.
  */
 #define BYDOMAIN_MAX ((size_t)1 << 18)
 
@@ -1600,6 +1601,13 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 		if (!rc)
 			match_clear(m);
 		answer_keep(ix, ix->email, s, rc, m);
+		goto out;
+	}
+	if (ix->domain->used == 0) {
+		/* no domain rule: only is_internal, from a small table */
+		rc = email_rules(ix, k->data, k->len, NO_ENTRY, m);
+		if (!rc)
+			match_clear(m);
 		goto out;
 	}
 	s = map_find(bd, d, dn, hd);
