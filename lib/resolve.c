@@ -171,9 +171,13 @@ struct keyrec {
 	uint32_t len;
 	uint32_t head;
 	uint32_t answer;        /* 0: not worked out yet */
-	uint32_t pad;
+	uint32_t flags;         /* KEY_SELF */
 	char key[];
 };
+
+/* An address spelt exactly as this key has this key for its match key
+ * (seen once: email_match_key gave it back unchanged). */
+#define KEY_SELF 1u
 
 /*
  * Open addressing, linear probing, at most three quarters full.  A slot
@@ -339,7 +343,7 @@ keyrec_new(struct store *st, const char *key, size_t n)
 	kr->len = (uint32_t)n;
 	kr->head = NO_ENTRY;
 	kr->answer = 0;
-	kr->pad = 0;
+	kr->flags = 0;
 	memcpy(kr->key, key, n);
 	kr->key[n] = '\0';
 	return k;
@@ -1377,7 +1381,7 @@ answer_put(const struct resolve_index *ix, struct map *mp, struct slot *s,
 	kr->len = (uint32_t)n;
 	kr->head = head;
 	kr->answer = (uint32_t)at;
-	kr->pad = 0;
+	kr->flags = 0;
 	memcpy(kr->key, key, n);
 	kr->key[n] = '\0';
 	a = (struct answer *)(void *)((char *)kr + at);
@@ -1573,7 +1577,7 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 	const struct map *em = ix->email;
 	struct map *bd = ix->bydomain;
 	struct slot *s;
-	const struct keyrec *kr = NULL;
+	struct keyrec *kr = NULL;
 	const char *d;
 	uint64_t h, hd;
 	size_t dn;
@@ -1581,26 +1585,51 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 
 	memset(m, 0, sizeof(*m));
 	flush_all(ix);
-	if (resolve_email_key(addr, n, k) != 0)
-		goto out;
-	d = key_domain(k->data, k->len);
-	dn = (size_t)(k->data + k->len - d);
-	h = hash_bytes(k->data, k->len);
-	hd = hash_bytes(d, dn);
-	/* both places at once: the second miss overlaps the first */
-	__builtin_prefetch(&em->slots[(uint32_t)h & em->mask]);
+	/*
+	 * Most addresses come spelt as their match key.  One seen before
+	 * (KEY_SELF) is answered without working the key out; the probe of
+	 * its domain is prefetched meanwhile, for an unknown address.
+	 */
+	d = key_domain(addr, n);
+	hd = hash_bytes(d, (size_t)(addr + n - d));
 	__builtin_prefetch(&bd->slots[(uint32_t)hd & bd->mask]);
-	s = map_find(em, k->data, k->len, h);
+	h = hash_bytes(addr, n);
+	s = map_find(em, addr, n, h);
 	if (s->key != 0) {
 		kr = slot_key(em, s);
-		if (kr->answer) {
+		if (kr->answer && (kr->flags & KEY_SELF)) {
 			rc = answer_get(answer_of(kr), m);
 			goto out;
 		}
-		rc = email_rules(ix, k->data, k->len, kr->head, m);
-		if (!rc)
-			match_clear(m);
-		answer_keep(ix, ix->email, s, rc, m);
+	}
+	if (resolve_email_key(addr, n, k) != 0)
+		goto out;
+	if (k->len != n || memcmp(k->data, addr, n) != 0) {
+		/* another spelling: its key's places */
+		d = key_domain(k->data, k->len);
+		dn = (size_t)(k->data + k->len - d);
+		h = hash_bytes(k->data, k->len);
+		hd = hash_bytes(d, dn);
+		__builtin_prefetch(&em->slots[(uint32_t)h & em->mask]);
+		__builtin_prefetch(&bd->slots[(uint32_t)hd & bd->mask]);
+		s = map_find(em, k->data, k->len, h);
+		kr = s->key != 0 ? slot_key(em, s) : NULL;
+	} else {
+		d = k->data + (d - addr);
+		dn = (size_t)(k->data + k->len - d);
+	}
+	if (s->key != 0) {
+		if (kr->answer) {
+			rc = answer_get(answer_of(kr), m);
+		} else {
+			rc = email_rules(ix, k->data, k->len, kr->head, m);
+			if (!rc)
+				match_clear(m);
+			answer_keep(ix, ix->email, s, rc, m);
+			kr = slot_key(em, s);
+		}
+		if (kr->answer && k->len == n && memcmp(k->data, addr, n) == 0)
+			kr->flags |= KEY_SELF;
 		goto out;
 	}
 	if (ix->domain->used == 0) {

@@ -743,7 +743,13 @@ START_TEST(cached_answers_agree)
 		"x@gmail.com", "x@mail.yahoo.com", "rep@ourco.com",
 		"rep@sub.ourco.com", "nobody@nowhere.example",
 		"acme@acme.example", "not an address", "", "x@globex.co.uk",
-		"x@co.uk", "Sales <SALES@globex.co.uk>" };
+		"x@co.uk", "Sales <SALES@globex.co.uk>",
+		/* the same address in another spelling first, then as its
+		 * key (answered without working the key out once seen) */
+		"LENA@newco.example", "lena@newco.example",
+		"lena@newco.example", "Bob+x@initech.com", "bob@initech.com",
+		"johnsmith@gmail.com", "johnsmith@gmail.com",
+		"rep@ourco.com" };
 	static const char *const phones[] = { "+12125550000",
 		"+442079460001", "07700 900001", "(415) 555-0199",
 		"+14155550123", "+1 415 555 0100", "+33 1 23 45 67 89",
@@ -763,6 +769,8 @@ START_TEST(cached_answers_agree)
 		r2 = resolve_email(finished, emails[i], n, &b);
 		r3 = resolve_email(plain, emails[i], n, &c);
 		same_match(emails[i], r1, &a, r3, &c);
+		same_match(emails[i], r2, &b, r3, &c);
+		r2 = resolve_email(finished, emails[i], n, &b);
 		same_match(emails[i], r2, &b, r3, &c);
 	}
 	for (i = 0; i < sizeof(phones) / sizeof(*phones); i++) {
