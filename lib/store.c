@@ -90,6 +90,7 @@ struct bval {
 struct brow {
 	uint64_t key;           /* statement: columns | KEY_UPDATE | KEY_DELETE */
 	size_t val0;            /* its values: vals[val0 .. val0 + nvals) */
+	size_t seq;             /* its position in the input */
 	const char *file;
 	unsigned long line;
 	unsigned table;         /* index in s->ts */
@@ -121,7 +122,14 @@ struct store_batch {
 	struct skey *skeys;
 	size_t capskeys;
 	int sorted;
-	struct buf text;        /* text values, bookmark JSON, report reasons */
+	struct buf text;        /* text values */
+	struct buf notes;       /* bookmark JSON, report reasons */
+	/* The rows copied in sorted order (then swapped with the above), so
+	 * the writer reads memory in order. */
+	struct brow *rows2;
+	struct bval *vals2;
+	size_t caprows2, capvals2;
+	struct buf text2;
 	struct buf errs;        /* reasons of rows SQLite refused */
 	struct buf echo;        /* STATE lines to echo once committed */
 	int commit;
@@ -625,6 +633,8 @@ store_batch_new(void)
 	struct store_batch *b = xcalloc(1, sizeof(*b));
 
 	buf_init(&b->text, 0);
+	buf_init(&b->notes, 0);
+	buf_init(&b->text2, 0);
 	buf_init(&b->errs, 0);
 	buf_init(&b->echo, 0);
 	return b;
@@ -635,6 +645,7 @@ store_batch_reset(struct store_batch *b)
 {
 	b->nrows = b->nvals = b->nmarks = b->nreps = b->nbad = 0;
 	buf_reset(&b->text);
+	buf_reset(&b->notes);
 	buf_reset(&b->errs);
 	buf_reset(&b->echo);
 	b->commit = 0;
@@ -654,6 +665,10 @@ store_batch_free(struct store_batch *b)
 	free(b->order);
 	free(b->skeys);
 	buf_release(&b->text);
+	buf_release(&b->notes);
+	buf_release(&b->text2);
+	free(b->rows2);
+	free(b->vals2);
 	buf_release(&b->errs);
 	buf_release(&b->echo);
 	free(b);
@@ -692,9 +707,9 @@ store_batch_report(struct store_batch *b, const char *file,
 
 	x->file = file;
 	x->line = line;
-	x->off = b->text.len;
+	x->off = b->notes.len;
 	x->n = strlen(why);
-	buf_add(&b->text, why, x->n);
+	buf_add(&b->notes, why, x->n);
 }
 
 void
@@ -746,10 +761,10 @@ store_batch_bookmark(struct store_batch *b, const struct json *value,
 	if ((rc = store_bookmark_check(value, e)) != 0)
 		return rc;
 	x = add_note(&b->marks, &b->nmarks, &b->capmarks, b->nrows);
-	x->off = b->text.len;
-	json_write(&b->text, value);
-	x->n = b->text.len - x->off;
-	if (buf_failed(&b->text))
+	x->off = b->notes.len;
+	json_write(&b->notes, value);
+	x->n = b->notes.len - x->off;
+	if (buf_failed(&b->notes))
 		return err_set(e, EX_SOFTWARE, "out of memory");
 	return 0;
 }
@@ -879,6 +894,7 @@ store_batch_record(struct store *s, struct store_batch *b,
 	row = &b->rows[b->nrows];
 	row->key = key;
 	row->val0 = b->nvals;
+	row->seq = b->nrows;
 	row->file = file;
 	row->line = line;
 	row->table = (unsigned)ti;
@@ -1080,7 +1096,7 @@ static void
 refuse(struct store *s, struct store_batch *b, size_t i)
 {
 	const struct brow *r = &b->rows[b->order[i]];
-	struct bnote *x = add_note(&b->bad, &b->nbad, &b->capbad, b->order[i]);
+	struct bnote *x = add_note(&b->bad, &b->nbad, &b->capbad, r->seq);
 	const char *msg = sqlite3_errmsg(s->db);
 
 	x->file = r->file;
@@ -1131,6 +1147,55 @@ skey_cmp(const void *pa, const void *pb, void *arg)
 	return row_cmp(&x->i, &y->i, arg);
 }
 
+/* Copy the rows, their values and text in the order of b->skeys. */
+static void
+reorder(struct store_batch *b)
+{
+	size_t i, k, nv = 0, n = b->nrows;
+	struct brow *tr;
+	struct bval *tv;
+	struct buf tt;
+	size_t tc;
+
+	b->rows2 = grow(b->rows2, &b->caprows2, n, sizeof(*b->rows2));
+	b->vals2 = grow(b->vals2, &b->capvals2, b->nvals, sizeof(*b->vals2));
+	buf_reset(&b->text2);
+	for (i = 0; i < n; i++) {
+		const struct brow *r = &b->rows[b->skeys[i].i];
+		struct brow *d = &b->rows2[i];
+
+		*d = *r;
+		d->val0 = nv;
+		for (k = 0; k < r->nvals; k++) {
+			struct bval *v = &b->vals2[nv++];
+
+			*v = b->vals[r->val0 + k];
+			if (v->kind == V_TEXT) {
+				size_t off = b->text2.len;
+
+				buf_add(&b->text2, b->text.data + v->u.off, v->n);
+				v->u.off = off;
+			}
+		}
+		b->order[i] = i;
+	}
+	tr = b->rows;
+	b->rows = b->rows2;
+	b->rows2 = tr;
+	tc = b->caprows;
+	b->caprows = b->caprows2;
+	b->caprows2 = tc;
+	tv = b->vals;
+	b->vals = b->vals2;
+	b->vals2 = tv;
+	tc = b->capvals;
+	b->capvals = b->capvals2;
+	b->capvals2 = tc;
+	tt = b->text;
+	b->text = b->text2;
+	b->text2 = tt;
+}
+
 void
 store_batch_sort(const struct store *s, struct store_batch *b)
 {
@@ -1150,8 +1215,7 @@ store_batch_sort(const struct store *s, struct store_batch *b)
 	}
 	if (n > 1)
 		qsort_r(b->skeys, n, sizeof(*b->skeys), skey_cmp, &sc);
-	for (i = 0; i < n; i++)
-		b->order[i] = b->skeys[i].i;
+	reorder(b);
 	b->sorted = 1;
 }
 
@@ -1230,7 +1294,7 @@ report_all(struct store_batch *b, int stop, store_report_fn report,
 			break;
 		if (j == b->nbad || (i < b->nreps && b->reps[i].pos <= b->bad[j].pos)) {
 			x = &b->reps[i++];
-			base = b->text.data;
+			base = b->notes.data;
 		} else {
 			x = &b->bad[j++];
 			base = b->errs.data;
@@ -1267,7 +1331,7 @@ store_apply(struct store *s, struct store_batch *b, int stop_at_bad,
 		return EX_DATAERR;
 	for (i = 0; i < b->nmarks; i++) {
 		struct err pe = ERR_INIT;
-		const struct json *v = json_parse(&s->bdoc, b->text.data +
+		const struct json *v = json_parse(&s->bdoc, b->notes.data +
 			b->marks[i].off, b->marks[i].n, &pe);
 
 		if (!v) {

@@ -15,6 +15,14 @@
  * With the one being filled, at most STOREQ_DEPTH + 1 exist. */
 #define STOREQ_DEPTH 2
 
+/* A report the writer made, for the caller's thread to pass on: the
+ * diagnostics (lib/diag.c) are the caller's alone. */
+struct qrep {
+	const char *file;
+	unsigned long line;
+	size_t off, n;
+};
+
 struct storeq {
 	struct store *s;
 	int strict;
@@ -32,8 +40,12 @@ struct storeq {
 	uint64_t submitted, applied;
 	int stop;
 	struct buf ready;               /* committed STATE lines */
+	struct qrep *reps;              /* bad lines to report, in order */
+	size_t nreps, capreps;
+	struct buf reptext;
 	/* Set by the writer, read by anyone. */
 	atomic_size_t nready;
+	atomic_size_t nreps_out;        /* nreps, for a look without mu */
 	atomic_int failed;              /* the error code, 0 while fine */
 	atomic_uint_fast64_t refused;
 	struct err err;                 /* written before failed is set */
@@ -50,6 +62,57 @@ struct storeq {
 	/* The writer's. */
 	struct buf pending;             /* STATE lines applied, not committed */
 };
+
+/* store_apply's report, in the writer: keep it for the caller. */
+static void
+keep_report(void *arg, const char *file, unsigned long line, const char *why)
+{
+	struct storeq *q = arg;
+	struct qrep *r;
+
+	pthread_mutex_lock(&q->mu);
+	if (q->nreps == q->capreps) {
+		q->capreps = q->capreps ? 2 * q->capreps : 16;
+		q->reps = xrealloc(q->reps, q->capreps * sizeof(*q->reps));
+	}
+	r = &q->reps[q->nreps++];
+	r->file = file;
+	r->line = line;
+	r->off = q->reptext.len;
+	r->n = strlen(why);
+	buf_add(&q->reptext, why, r->n);
+	atomic_store(&q->nreps_out, q->nreps);
+	pthread_mutex_unlock(&q->mu);
+}
+
+void
+storeq_take_reports(struct storeq *q)
+{
+	struct qrep *reps;
+	struct buf text;
+	size_t i, n;
+
+	if (atomic_load_explicit(&q->nreps_out, memory_order_relaxed) == 0)
+		return;
+	pthread_mutex_lock(&q->mu);
+	reps = q->reps;
+	n = q->nreps;
+	text = q->reptext;
+	q->reps = NULL;
+	q->nreps = q->capreps = 0;
+	buf_init(&q->reptext, 0);
+	atomic_store(&q->nreps_out, 0);
+	pthread_mutex_unlock(&q->mu);
+	for (i = 0; i < n; i++) {
+		struct buf why = BUF_INIT;
+
+		buf_add(&why, text.data + reps[i].off, reps[i].n);
+		q->report(q->ctx, reps[i].file, reps[i].line, buf_cstr(&why));
+		buf_release(&why);
+	}
+	free(reps);
+	buf_release(&text);
+}
 
 static void *
 writer(void *arg)
@@ -72,7 +135,7 @@ writer(void *arg)
 		pthread_mutex_unlock(&q->mu);
 
 		if (!atomic_load(&q->failed)) {
-			rc = store_apply(q->s, b, q->strict, q->report, q->ctx, &e);
+			rc = store_apply(q->s, b, q->strict, keep_report, q, &e);
 			if (store_batch_refused(b))
 				atomic_fetch_add(&q->refused,
 					store_batch_refused(b));
@@ -145,8 +208,13 @@ ck_start(struct storeq *q)
 	sqlite3 *db = store_db(q->s);
 	const char *path = sqlite3_db_filename(db, "main");
 
+	/* A connection reads the database (and finds its WAL) lazily: read
+	 * once, or its checkpoints would do nothing. */
 	if (!path || !*path || sqlite3_open_v2(path, &q->ckdb,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(q->ckdb, 10000) != SQLITE_OK ||
+	    sqlite3_exec(q->ckdb, "SELECT count(*) FROM sqlite_master", NULL,
+	    NULL, NULL) != SQLITE_OK) {
 		sqlite3_close(q->ckdb);
 		q->ckdb = NULL;
 		return;
@@ -197,6 +265,8 @@ storeq_start(struct storeq **out, struct store *s, int strict,
 	q->report = report;
 	q->ctx = ctx;
 	buf_init(&q->ready, 0);
+	buf_init(&q->reptext, 0);
+	atomic_init(&q->nreps_out, 0);
 	buf_init(&q->pending, 0);
 	atomic_init(&q->nready, 0);
 	atomic_init(&q->failed, 0);
@@ -325,6 +395,8 @@ storeq_free(struct storeq *q)
 		store_batch_free(q->spare[i]);
 	store_batch_free(q->cur);
 	buf_release(&q->ready);
+	free(q->reps);
+	buf_release(&q->reptext);
 	buf_release(&q->pending);
 	err_release(&q->err);
 	pthread_mutex_destroy(&q->mu);

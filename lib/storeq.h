@@ -10,8 +10,9 @@
  * commit become durable together); the STATE lines of those batches are
  * then "ready", and only then: storeq_take_ready hands them to the caller
  * to echo.  Bad lines (the caller's, put into the batch with
- * store_batch_report, and rows SQLite refuses) are reported through the
- * report callback, from the writer thread, in input order.
+ * store_batch_report, and rows SQLite refuses) are reported in input
+ * order through the report callback, in the caller's thread, when it calls
+ * storeq_take_reports (the diagnostics are not the writer's to print).
  *
  * After a failure of the database the writer rolls back, keeps the error
  * (storeq_failed) and drops every later batch; under strict, a refused
@@ -33,8 +34,9 @@
 
 struct storeq;
 
-/* Start the writer.  report(ctx, file, line, why) is called from it.
- * 0, or EX_OSERR-like EX_SOFTWARE when no thread could be started. */
+/* Start the writer.  report(ctx, file, line, why) is called from
+ * storeq_take_reports.  0, or EX_SOFTWARE when no thread could be
+ * started. */
 int storeq_start(struct storeq **out, struct store *s, int strict,
 	store_report_fn report, void *ctx, struct err *e);
 
@@ -58,7 +60,11 @@ int storeq_failed(struct storeq *q, struct err *e);
  * its "\n"); 1 when there were some.  Cheap when there are none. */
 int storeq_take_ready(struct storeq *q, struct buf *out);
 
-/* Rows SQLite refused so far (reported). */
+/* Pass the bad lines the writer reported so far to report(), in order.
+ * Cheap when there are none. */
+void storeq_take_reports(struct storeq *q);
+
+/* Rows SQLite refused so far. */
 uint64_t storeq_refused(struct storeq *q);
 
 /*

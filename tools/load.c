@@ -106,7 +106,7 @@ on_bad(void *arg, const char *file, unsigned long line, const char *why)
 		diag_input(file, line, "%s", why);
 }
 
-/* The writer's reports. */
+/* The writer's reports (passed on by storeq_take_reports). */
 static void
 on_report(void *arg, const char *file, unsigned long line, const char *why)
 {
@@ -213,6 +213,7 @@ on_line_q(struct ctx *c, struct stream_line *l)
 
 	if ((rc = storeq_failed(c->q, l->e)) != 0)
 		return STREAM_FATAL;
+	storeq_take_reports(c->q);
 	if (storeq_take_ready(c->q, &c->states) &&
 	    echo_states(c, l->st) != 0)
 		return verdict(l, EX_IOERR, &e, STREAM_DROP);
@@ -251,6 +252,7 @@ on_line_q(struct ctx *c, struct stream_line *l)
 		/* Nothing more to read now: echo it before waiting. */
 		if (input_idle(l)) {
 			storeq_wait(c->q, seq);
+			storeq_take_reports(c->q);
 			if (storeq_take_ready(c->q, &c->states) &&
 			    echo_states(c, l->st) != 0)
 				return verdict(l, EX_IOERR, &e, STREAM_DROP);
@@ -325,6 +327,7 @@ on_end(void *arg, struct stream *st)
 	if (c->q) {
 		/* Echo what was committed, also when the rest failed. */
 		rc = storeq_finish(c->q, c->strict && c->bad, &e);
+		storeq_take_reports(c->q);
 		storeq_take_ready(c->q, &c->states);
 		if (echo_states(c, st) != 0 && rc == 0)
 			rc = EX_IOERR;
@@ -460,6 +463,7 @@ main(int argc, char **argv)
 		/* After a fatal error on_end did not run: stop the writer,
 		 * keeping only what it committed. */
 		storeq_finish(c.q, 1, NULL);
+		storeq_take_reports(c.q);
 		if (rc == 0 && storeq_refused(c.q))
 			rc = EX_DATAERR;
 		storeq_free(c.q);
