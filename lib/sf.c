@@ -227,6 +227,7 @@ sf_opts_init(struct sf_opts *o)
 	o->batch_size = 2000;
 	o->bulk_chunk = 50000;
 	o->bulk_wait_s = 3600;
+	o->deleted_sweep = 1;
 }
 
 /* --- small pieces --- */
@@ -349,6 +350,8 @@ struct pull {
 	/* progress */
 	int64_t bookmark;        /* stream bookmark (ms), -1 none */
 	int64_t old_bookmark;
+	int64_t del_through;     /* deletions swept up to here (ms), -1 none */
+	long swept;              /* deletions the sweep reported */
 	int64_t win_end;         /* E */
 	long rows;
 	long deleted;
@@ -670,6 +673,12 @@ write_state(struct pull *p, struct err *e)
 		bm = json_new_object(p->sdoc);
 		json_object_set(p->sdoc, bm, "system_modstamp",
 		    json_new_str(p->sdoc, p->tmp.data, p->tmp.len));
+		if (p->del_through >= 0) {
+			buf_reset(&p->tmp);
+			ts_format(&p->tmp, p->del_through);
+			json_object_set(p->sdoc, bm, "deleted_through",
+			    json_new_str(p->sdoc, p->tmp.data, p->tmp.len));
+		}
 		json_object_set(p->sdoc, bms, buf_cstr(&p->key), bm);
 	}
 	singer_write_state(&p->line, p->state);
@@ -1373,6 +1382,170 @@ write_etl_run(struct pull *p, int64_t started, int code, const char *msg, struct
 	return emit(p, l, e);
 }
 
+/* --- deletions: getDeleted (salesforce.md 3.4) --- */
+
+/* getDeleted keeps 15 days; stay two minutes inside */
+#define SWEEP_KEEP_MS ((int64_t)15 * 86400000 - 120000)
+/* the API wants start before end by more than a minute */
+#define SWEEP_MIN_MS ((int64_t)120000)
+
+/* The object's primary-key column (the one read from Id). */
+static const char *
+pk_column(const struct sf_object *ob)
+{
+	size_t i;
+
+	for (i = 0; i < ob->ncols; i++)
+		if (strcmp(ob->cols[i].field, "Id") == 0)
+			return ob->cols[i].column;
+	return NULL;
+}
+
+/*
+ * One getDeleted call over [from, to): a RECORD per deleted id (the
+ * primary key and _sdc_deleted_at only: load keeps the row's other
+ * columns).  *covered gets latestDateCovered.  EXCEEDED_ID_LIMIT splits the
+ * window in two.
+ */
+static int
+sweep_window(struct pull *p, int64_t from, int64_t to, int64_t *covered,
+    int depth, int *code, struct err *e)
+{
+	struct http_response r;
+	struct buf url = BUF_INIT, ec = BUF_INIT, *l = &p->line;
+	struct err pe = ERR_INIT;
+	struct json *root, *recs, *d;
+	const char *pk = pk_column(p->ob), *s;
+	int64_t ms;
+	int rc;
+
+	http_response_init(&r);
+	buf_printf(&url, "%s/sobjects/%s/deleted/?start=", buf_cstr(&p->base),
+	    p->ob->name);
+	buf_reset(&p->tmp);
+	sf_soql_datetime(&p->tmp, from);
+	http_urlencode(&url, p->tmp.data, p->tmp.len);
+	buf_addstr(&url, "&end=");
+	buf_reset(&p->tmp);
+	sf_soql_datetime(&p->tmp, to);
+	http_urlencode(&url, p->tmp.data, p->tmp.len);
+	rc = sf_call(p, "GET", buf_cstr(&url), json_hdrs, NULL, &r, code, &ec, e);
+	if (rc != SF_OK) {
+		if (strcmp(buf_cstr(&ec), "EXCEEDED_ID_LIMIT") == 0 &&
+		    depth < 20 && to - from > 2 * SWEEP_MIN_MS) {
+			int64_t mid = from + (to - from) / 2, c1;
+
+			err_release(e);
+			*code = 0;
+			rc = sweep_window(p, from, mid, &c1, depth + 1, code, e);
+			if (rc == SF_OK)
+				rc = sweep_window(p, mid, to, covered,
+				    depth + 1, code, e);
+		} else if (strcmp(buf_cstr(&ec), "INVALID_REPLICATION_DATE") == 0) {
+			buf_reset(&p->tmp);
+			sf_soql_datetime(&p->tmp, from);
+			warnf(p, "%s: deletions cannot be listed from %s: %s; "
+			    "rows hard-deleted before then may remain", p->ob->name,
+			    buf_cstr(&p->tmp), e->msg ? e->msg : "refused");
+			err_release(e);
+			*code = 0;
+			*covered = to;
+			rc = SF_OK;
+		}
+		goto out;
+	}
+	root = json_parse(&p->page, buf_cstr(&r.body), r.body.len, &pe);
+	recs = root ? json_get(root, "deletedRecords") : NULL;
+	if (!recs || recs->type != JSON_ARRAY || pk == NULL) {
+		*code = err_set(e, EX_UNAVAILABLE, "%s: getDeleted: not a "
+		    "deleted-records result%s%s", p->ob->name,
+		    pe.msg ? ": " : "", pe.msg ? pe.msg : "");
+		rc = SF_FAIL;
+		goto out;
+	}
+	s = json_get_str(root, "earliestDateAvailable");
+	if (s && p->del_through >= 0 && ts_parse(s, strlen(s), &ms) == 0 &&
+	    ms > p->del_through)
+		warnf(p, "%s: Salesforce no longer lists deletions before %s "
+		    "(the last sweep reached this far only): rows hard-deleted "
+		    "in between may remain", p->ob->name, s);
+	for (d = recs->child; d; d = d->next) {
+		const char *id = json_get_str(d, "id");
+		const char *dd = json_get_str(d, "deletedDate");
+
+		if (!id || !id_ok(id) || !dd || ts_parse(dd, strlen(dd), &ms)) {
+			warnf(p, "%s: getDeleted: an entry without a usable id "
+			    "and deletedDate: skipped", p->ob->name);
+			continue;
+		}
+		buf_addstr(l, "{\"type\":\"RECORD\",\"stream\":");
+		json_write_str(l, p->ob->stream, strlen(p->ob->stream));
+		buf_addstr(l, ",\"record\":{");
+		json_write_str(l, pk, strlen(pk));
+		buf_addch(l, ':');
+		json_write_str(l, id, strlen(id));
+		buf_addstr(l, ",\"_sdc_extracted_at\":");
+		buf_add(l, p->extracted.data, p->extracted.len);
+		buf_addstr(l, ",\"_sdc_deleted_at\":");
+		write_ts(l, ms);
+		buf_addstr(l, "},\"time_extracted\":");
+		buf_add(l, p->extracted.data, p->extracted.len);
+		buf_addch(l, '}');
+		if (emit(p, l, e)) {
+			*code = e->code;
+			rc = SF_FAIL;
+			goto out;
+		}
+		p->swept++;
+	}
+	s = json_get_str(root, "latestDateCovered");
+	*covered = s && ts_parse(s, strlen(s), &ms) == 0 && ms > from &&
+	    ms <= to ? ms : to;
+out:
+	http_response_release(&r);
+	buf_release(&url);
+	buf_release(&ec);
+	err_release(&pe);
+	return rc;
+}
+
+/*
+ * After an incremental pull: the deletions since the last sweep (at least
+ * the last two minutes, at most what Salesforce keeps), then a STATE with
+ * the new deleted_through.  A first pull only notes where sweeping starts.
+ */
+static int
+sweep_deleted(struct pull *p, int *code, struct err *e)
+{
+	int64_t to = p->win_end, from, covered = -1;
+	int rc;
+
+	if (!p->o->deleted_sweep)
+		return SF_OK;
+	if (p->old_bookmark < 0 && p->del_through < 0) {
+		/* the first pull read every live row: sweep from now on */
+		p->del_through = to;
+		return write_state(p, e) ? (*code = e->code, SF_FAIL) : SF_OK;
+	}
+	from = p->del_through >= 0 ? p->del_through :
+	    p->old_bookmark - p->o->lookback_s * 1000;
+	if (from > to - SWEEP_MIN_MS)
+		from = to - SWEEP_MIN_MS;
+	if (from < to - SWEEP_KEEP_MS) {
+		warnf(p, "%s: the last deletion sweep is older than the 15 days "
+		    "Salesforce keeps: rows hard-deleted before then may remain",
+		    p->ob->name);
+		from = to - SWEEP_KEEP_MS;
+	}
+	rc = sweep_window(p, from, to, &covered, 0, code, e);
+	if (rc != SF_OK)
+		return rc;
+	debugf(p, "%s: %ld deletions listed by getDeleted", p->ob->name,
+	    p->swept);
+	p->del_through = covered;
+	return write_state(p, e) ? (*code = e->code, SF_FAIL) : SF_OK;
+}
+
 /* --- one object --- */
 
 static int
@@ -1391,13 +1564,19 @@ pull_object(struct pull *p, const struct sf_object *ob, struct err *e)
 		state_key(&p->key, ob->stream, ob->name);
 	else
 		buf_addstr(&p->key, ob->stream);
-	p->bookmark = p->old_bookmark = -1;
+	p->bookmark = p->old_bookmark = p->del_through = -1;
+	p->swept = 0;
 	bm = p->o->full ? NULL : json_get(json_get(p->state, "bookmarks"), buf_cstr(&p->key));
 	tsv = bm ? json_get_str(bm, "system_modstamp") : NULL;
 	if (tsv && ts_parse(tsv, strlen(tsv), &p->old_bookmark) == 0)
 		p->bookmark = p->old_bookmark;
 	else
 		p->old_bookmark = -1;
+	/* a --full run keeps sweeping from where the last sweep stopped */
+	bm = json_get(json_get(p->state, "bookmarks"), buf_cstr(&p->key));
+	tsv = bm ? json_get_str(bm, "deleted_through") : NULL;
+	if (!tsv || ts_parse(tsv, strlen(tsv), &p->del_through) != 0)
+		p->del_through = -1;
 	if (p->old_bookmark >= 0) {
 		from = p->old_bookmark - p->o->lookback_s * 1000;
 		if (from < 0)
@@ -1438,6 +1617,8 @@ pull_object(struct pull *p, const struct sf_object *ob, struct err *e)
 			rc = rest_pull(p, from, 0, &switched, &code, e);
 		}
 	}
+	if (rc == SF_OK)
+		rc = sweep_deleted(p, &code, e);
 	if (rc == SF_OK)
 		code = 0;
 	else if (!code)

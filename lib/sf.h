@@ -56,6 +56,9 @@ struct sf_opts {
 	long bulk_chunk;           /* maxRecords per Bulk result chunk */
 	long bulk_wait_s;          /* give up waiting for a Bulk job after this */
 	int64_t start_ms;          /* first pull starts here (0: 1970) */
+	/* after an incremental pull, list the object's deletions since the
+	 * last sweep (getDeleted) to catch hard-deleted rows; default 1 */
+	int deleted_sweep;
 	int64_t now_ms;            /* the run's start */
 	/* output: one complete line (with '\n') per call; returns 0 or an
 	 * error code (a failed write) */

@@ -28,7 +28,7 @@ phone_region internal_domains freemail_file mailboxes
 sf_login_url sf_client_id sf_username sf_jwt_key_file sf_client_secret_file
 sf_password_file sf_security_token_file sf_refresh_token_file sf_objects sf_bulk_threshold
 gmail_key_file gmail_refresh_token_file gmail_client_id gmail_client_secret_file
-gmail_base_url gmail_token_url gmail_quota
+gmail_base_url gmail_token_url gmail_quota gmail_parallel
 dialpad_api_key_file dialpad_base_url
 hubspot_token_file hubspot_base_url hubspot_user_ids
 notify_webhook_url_file notify_pubsub_topic notify_key_file notify_token_url
@@ -182,11 +182,12 @@ si_notify() { # message
 }
 
 # Keep a pull's raw output before anything downstream touches it:
-# ARCHIVE/<source>/<UTC timestamp>.jsonl.gz, written whole, then renamed.
-si_archive() { # file source
+# ARCHIVE/<source>/<UTC timestamp>[.<part>].jsonl.gz, written whole, then
+# renamed (part: which of several pulls of one run, e.g. a mailbox's index).
+si_archive() { # file source [part]
 	si_adir=$(si_cfg archive_dir)/$2
 	mkdir -p "$si_adir" || return 73
-	si_aname=$si_adir/$(date -u +%Y%m%dT%H%M%S.%3NZ).jsonl.gz
+	si_aname=$si_adir/$(date -u +%Y%m%dT%H%M%S.%3NZ)${3:+.$3}.jsonl.gz
 	gzip -c <"$1" >"$si_aname.tmp" && mv "$si_aname.tmp" "$si_aname" || return 74
 	si_log "archived $(wc -l <"$1" | tr -d ' ') lines to $si_aname"
 }

@@ -23,7 +23,8 @@ static const char usage[] =
 	"               [--api-version vNN.N] [--bulk-threshold N] [--base-url URL]\n"
 	"               [--lookback SECONDS] [--start-date TS] [--batch-size N]\n"
 	"               [--max-api-share FRACTION] [--max-run-share FRACTION]\n"
-	"               [--requests-per-minute N] [-v] [--log-format FORMAT]\n";
+	"               [--requests-per-minute N] [--no-deleted-sweep] [-v]\n"
+	"               [--log-format FORMAT]\n";
 
 static int
 emit_stdout(const char *line, size_t n, void *ctx)
@@ -112,6 +113,7 @@ main(int argc, char **argv)
 		{ "max-api-share", required_argument, NULL, 'm' },
 		{ "max-run-share", required_argument, NULL, 'r' },
 		{ "requests-per-minute", required_argument, NULL, 'R' },
+		{ "no-deleted-sweep", no_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "log-format", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
@@ -194,6 +196,7 @@ main(int argc, char **argv)
 				return EX_USAGE;
 			}
 			break;
+		case 'D': o.deleted_sweep = 0; break;
 		case 'v': diag_set_level(DIAG_DEBUG); break;
 		case 'L':
 			if (diag_set_format(optarg) < 0) {

@@ -317,29 +317,38 @@ static const char want_c[] = "{\"type\":\"RECORD\",\"stream\":\"sf_contacts\",\"
 	"\"last_modified_date\":\"2025-01-02T03:04:05.000Z\"," EXTR
 	",\"_sdc_deleted_at\":\"2025-01-04T00:00:00.000Z\"}," TEX;
 
-/* REST: describe-driven SELECT, typed records, paging, STATE after each page */
+static const char deleted_body[] = "{\"deletedRecords\":["
+    "{\"id\":\"003D\",\"deletedDate\":\"2026-11-20T10:11:12.000+0000\"},"
+    "{\"id\":\"bad id\",\"deletedDate\":\"2026-11-20T10:11:12.000+0000\"},"
+    "{\"id\":\"003E\",\"deletedDate\":\"2026-11-21T00:00:00.000+0000\"}],"
+    "\"earliestDateAvailable\":\"2026-11-16T00:00:00.000+0000\","
+    "\"latestDateCovered\":\"2026-11-30T23:59:00.000+0000\"}";
+
+/* REST: describe-driven SELECT, typed records, paging, STATE after each
+ * page, then the deletion sweep */
 START_TEST(sf_pull_rest_pages)
 {
 	struct loopsrv s;
-	struct loopsrv_step st[3];
+	struct loopsrv_step st[4];
 	struct out o;
 	struct err e = ERR_INIT;
-	char *bodies[3];
+	char *bodies[4];
 	size_t i;
 
 	bodies[0] = resp("200 OK", "", describe_body);
 	bodies[1] = resp("200 OK", "", page1);
 	bodies[2] = resp("200 OK", "", page2);
-	for (i = 0; i < 3; i++) {
+	bodies[3] = resp("200 OK", "", deleted_body);
+	for (i = 0; i < 4; i++) {
 		st[i].action = LS_SEND;
 		st[i].raw = bodies[i];
 		st[i].len = 0;
 	}
-	ck_assert_int_eq(loopsrv_start(&s, st, 3), 0);
+	ck_assert_int_eq(loopsrv_start(&s, st, 4), 0);
 	ck_assert_int_eq(run_pull(&s, 100000,
 	    "{\"bookmarks\":{\"sf_contacts\":{\"system_modstamp\":\"2025-01-01T00:05:00.000Z\"}}}",
 	    &o, &e), 0);
-	ck_assert_int_eq(o.nlines, 8);
+	ck_assert_int_eq(o.nlines, 11);
 	ck_assert(strncmp(line_at(&o, 0, &i), "{\"type\":\"SCHEMA\",\"stream\":\"etl_runs\"", 35) == 0);
 	ck_assert(strncmp(line_at(&o, 1, &i), "{\"type\":\"SCHEMA\",\"stream\":\"sf_contacts\"", 38) == 0);
 	ck_assert(line_is(&o, 2, want_a));
@@ -348,9 +357,23 @@ START_TEST(sf_pull_rest_pages)
 	ck_assert(line_is(&o, 5, want_c));
 	ck_assert(line_is(&o, 6, "{\"type\":\"STATE\",\"value\":{\"bookmarks\":{\"sf_contacts\":"
 	    "{\"system_modstamp\":\"2025-01-04T00:00:00.000Z\"}}}}"));
-	ck_assert_ptr_nonnull(strstr(line_at(&o, 7, &i), "\"status\":\"success\""));
-	ck_assert_ptr_nonnull(strstr(line_at(&o, 7, &i), "\"rows_processed\":3"));
-	ck_assert_ptr_nonnull(strstr(line_at(&o, 7, &i), "\"job_type\":\"incremental\""));
+	/* the deletion sweep: a RECORD per deleted id (a bad entry skipped),
+	 * then a STATE with where it stopped */
+	ck_assert(line_is(&o, 7, "{\"type\":\"RECORD\",\"stream\":\"sf_contacts\","
+	    "\"record\":{\"contact_id\":\"003D\"," EXTR ",\"_sdc_deleted_at\":"
+	    "\"2026-11-20T10:11:12.000Z\"}," TEX));
+	ck_assert(line_is(&o, 8, "{\"type\":\"RECORD\",\"stream\":\"sf_contacts\","
+	    "\"record\":{\"contact_id\":\"003E\"," EXTR ",\"_sdc_deleted_at\":"
+	    "\"2026-11-21T00:00:00.000Z\"}," TEX));
+	ck_assert(line_is(&o, 9, "{\"type\":\"STATE\",\"value\":{\"bookmarks\":{\"sf_contacts\":"
+	    "{\"system_modstamp\":\"2025-01-04T00:00:00.000Z\","
+	    "\"deleted_through\":\"2026-11-30T23:59:00.000Z\"}}}}"));
+	ck_assert_ptr_nonnull(strstr(line_at(&o, 10, &i), "\"status\":\"success\""));
+	ck_assert_ptr_nonnull(strstr(line_at(&o, 10, &i), "\"rows_processed\":3"));
+	ck_assert_ptr_nonnull(strstr(line_at(&o, 10, &i), "\"job_type\":\"incremental\""));
+	/* no older than Salesforce keeps (15 days, less two minutes) */
+	ck_assert_ptr_nonnull(strstr(s.reqs[3], "GET /services/data/v62.0/sobjects/Contact/"
+	    "deleted/?start=2026-11-16T00%3A02%3A00Z&end=2026-12-01T00%3A00%3A00Z "));
 	/* the query: queryAll, visible fields only, >= bookmark - lookback, < run start */
 	ck_assert_ptr_nonnull(strstr(s.reqs[0], "GET /services/data/v62.0/sobjects/Contact/describe"));
 	ck_assert_ptr_nonnull(strstr(s.reqs[1], "GET /services/data/v62.0/queryAll?q=SELECT%20Id%2C%20"
@@ -364,7 +387,61 @@ START_TEST(sf_pull_rest_pages)
 	ck_assert_ptr_nonnull(strstr(s.reqs[2], "GET /services/data/v62.0/query/01gXX-2 "));
 	loopsrv_stop(&s);
 	buf_release(&o.all);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
+		free(bodies[i]);
+	err_release(&e);
+}
+END_TEST
+
+/* the sweep: EXCEEDED_ID_LIMIT splits the window in two; the deleted
+ * records of both halves come out, the second half's end is kept */
+START_TEST(sf_pull_deleted_split)
+{
+	static const char empty[] = "{\"totalSize\":0,\"done\":true,\"records\":[]}";
+	static const char limit[] = "[{\"errorCode\":\"EXCEEDED_ID_LIMIT\","
+	    "\"message\":\"record limit reached. narrow the time range\"}]";
+	static const char half1[] = "{\"deletedRecords\":[{\"id\":\"003F\","
+	    "\"deletedDate\":\"2026-11-28T00:00:00.000+0000\"}],"
+	    "\"latestDateCovered\":\"2026-11-29T11:59:00.000+0000\"}";
+	static const char half2[] = "{\"deletedRecords\":[{\"id\":\"003G\","
+	    "\"deletedDate\":\"2026-11-30T00:00:00.000+0000\"}],"
+	    "\"latestDateCovered\":\"2026-11-30T23:59:00.000+0000\"}";
+	struct loopsrv s;
+	struct loopsrv_step st[5];
+	struct out o;
+	struct err e = ERR_INIT;
+	char *bodies[5];
+	size_t i;
+
+	bodies[0] = resp("200 OK", "", describe_body);
+	bodies[1] = resp("200 OK", "", empty);
+	bodies[2] = resp("400 Bad Request", "", limit);
+	bodies[3] = resp("200 OK", "", half1);
+	bodies[4] = resp("200 OK", "", half2);
+	for (i = 0; i < 5; i++) {
+		st[i].action = LS_SEND;
+		st[i].raw = bodies[i];
+		st[i].len = 0;
+	}
+	ck_assert_int_eq(loopsrv_start(&s, st, 5), 0);
+	ck_assert_int_eq(run_pull(&s, 100000,
+	    "{\"bookmarks\":{\"sf_contacts\":{\"system_modstamp\":"
+	    "\"2026-11-28T00:00:00.000Z\",\"deleted_through\":"
+	    "\"2026-11-28T00:00:00.000Z\"}}}", &o, &e), 0);
+	ck_assert_ptr_nonnull(strstr(s.reqs[2], "deleted/?start=2026-11-28T00%3A00%3A00Z"
+	    "&end=2026-12-01T00%3A00%3A00Z "));
+	ck_assert_ptr_nonnull(strstr(s.reqs[3], "deleted/?start=2026-11-28T00%3A00%3A00Z"
+	    "&end=2026-11-29T12%3A00%3A00Z "));
+	ck_assert_ptr_nonnull(strstr(s.reqs[4], "deleted/?start=2026-11-29T12%3A00%3A00Z"
+	    "&end=2026-12-01T00%3A00%3A00Z "));
+	ck_assert_ptr_nonnull(strstr(o.all.data, "\"contact_id\":\"003F\""));
+	ck_assert_ptr_nonnull(strstr(o.all.data, "\"contact_id\":\"003G\""));
+	ck_assert_ptr_nonnull(strstr(o.all.data, "\"deleted_through\":"
+	    "\"2026-11-30T23:59:00.000Z\""));
+	ck_assert_ptr_nonnull(strstr(o.all.data, "\"status\":\"success\""));
+	loopsrv_stop(&s);
+	buf_release(&o.all);
+	for (i = 0; i < 5; i++)
 		free(bodies[i]);
 	err_release(&e);
 }
@@ -539,6 +616,7 @@ suite(void)
 	tcase_add_test(t, sf_parse_limit_info_variants);
 	tcase_add_test(t, sf_website_domain_forms);
 	tcase_add_test(t, sf_soql_datetime_truncates);
+	tcase_add_test(t, sf_pull_deleted_split);
 	tcase_add_test(t, sf_pull_rest_pages);
 	tcase_add_test(t, sf_pull_foreign_next_url);
 	tcase_add_test(t, sf_pull_bulk_equals_rest);
