@@ -1199,7 +1199,13 @@ json_object_set_n(struct json_doc *doc, struct json *obj, const char *key,
 	value->key_n = key_n;
 	value->flags = (unsigned char)((value->flags & ~JSON_PLAIN_KEY) |
 	    (json_str_plain(key, key_n) ? JSON_PLAIN_KEY : 0));
-	append_child(obj, value);
+	/* prev is the last member: append without walking the list again */
+	value->next = NULL;
+	if (prev)
+		prev->next = value;
+	else
+		obj->child = value;
+	obj->count++;
 	return value;
 }
 

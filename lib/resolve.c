@@ -1590,10 +1590,11 @@ resolve_email(const struct resolve_index *ix, const char *addr, size_t n,
 	 * (KEY_SELF) is answered without working the key out; the probe of
 	 * its domain is prefetched meanwhile, for an unknown address.
 	 */
+	h = hash_bytes(addr, n);
+	__builtin_prefetch(&em->slots[(uint32_t)h & em->mask]);
 	d = key_domain(addr, n);
 	hd = hash_bytes(d, (size_t)(addr + n - d));
 	__builtin_prefetch(&bd->slots[(uint32_t)hd & bd->mask]);
-	h = hash_bytes(addr, n);
 	s = map_find(em, addr, n, h);
 	if (s->key != 0) {
 		kr = slot_key(em, s);
