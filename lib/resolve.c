@@ -162,10 +162,11 @@ enum ref_kind { REF_CONTACT, REF_LEAD, REF_ACCOUNT, REF_MAPPING };
  * A key in the store: its length, the first entry of its chain, and the
  * bytes, NUL-terminated (keys hold no NUL).
  *
- * The first lookup of a key after resolve_index_finish works out the
- * answer, then moves the key to a new record with the answer right after
- * it (answer: its offset from the record) and points the slot there: a key
- * seen again costs one probe and reads one place.
+ * Once the answer of a key is worked out (at resolve_index_finish for
+ * address and domain keys, at the first lookup for numbers), the key moves
+ * to a new record with the answer right after it (answer: its offset from
+ * the record) and the slot points there: a lookup then costs one probe
+ * and reads one place.
  */
 struct keyrec {
 	uint32_t len;

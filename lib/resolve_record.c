@@ -70,13 +70,6 @@ resolve_score_text(double score, struct buf *out)
 	buf_add(out, t, n);
 }
 
-static void
-set(struct json_doc *doc, struct json *rec, const struct col *c,
-	struct json *v)
-{
-	json_object_set_n(doc, rec, c->name, c->n, v);
-}
-
 static struct json *
 str_or_null(struct json_doc *doc, const char *s)
 {
@@ -84,32 +77,85 @@ str_or_null(struct json_doc *doc, const char *s)
 		json_new_null(doc);
 }
 
+#define NOUT 7
+
+/* The output columns in their order; the last is NULL-named when the
+ * table has no is_internal. */
+static void
+out_list(const struct out_cols *c, const struct col *cols[NOUT])
+{
+	cols[0] = &c->contact;
+	cols[1] = &c->lead;
+	cols[2] = &c->account;
+	cols[3] = &c->confidence;
+	cols[4] = &c->method;
+	cols[5] = &c->score;
+	cols[6] = &c->internal;
+}
+
+/*
+ * Set the output columns of rec to the values v (in out_list's order).
+ * When rec holds none of them yet (the usual case), they are appended in
+ * one go after its last member: what json_object_set_n does for an absent
+ * name, without looking for each name along the whole member list (the
+ * names are static and plain, json.h's JSON_PLAIN_KEY).  Else each is set
+ * by json_object_set_n.
+ */
+static void
+set_members(struct json_doc *doc, struct json *rec,
+	const struct col *const cols[NOUT], struct json *const v[NOUT])
+{
+	struct json *m, *last = NULL;
+	int i, n = cols[NOUT - 1]->name != NULL ? NOUT : NOUT - 1;
+
+	for (m = rec->child; m != NULL; last = m, m = m->next)
+		for (i = 0; i < n; i++)
+			if (m->key_n == cols[i]->n &&
+			    memcmp(m->key, cols[i]->name, m->key_n) == 0) {
+				for (i = 0; i < n; i++)
+					json_object_set_n(doc, rec,
+						cols[i]->name, cols[i]->n, v[i]);
+				return;
+			}
+	for (i = 0; i < n; i++) {
+		v[i]->key = cols[i]->name;
+		v[i]->key_n = cols[i]->n;
+		v[i]->flags |= JSON_PLAIN_KEY;
+		v[i]->next = i + 1 < n ? v[i + 1] : NULL;
+	}
+	if (last != NULL)
+		last->next = v[0];
+	else
+		rec->child = v[0];
+	rec->count += (size_t)n;
+}
+
 static void
 set_output(struct json_doc *doc, struct json *rec, const struct out_cols *c,
 	const struct resolve_match *m, int matched)
 {
+	const struct col *cols[NOUT];
+	struct json *v[NOUT];
+	int i;
+
+	out_list(c, cols);
 	if (!matched) {
-		set(doc, rec, &c->contact, json_new_null(doc));
-		set(doc, rec, &c->lead, json_new_null(doc));
-		set(doc, rec, &c->account, json_new_null(doc));
-		set(doc, rec, &c->confidence, json_new_null(doc));
-		set(doc, rec, &c->method, json_new_null(doc));
-		set(doc, rec, &c->score, json_new_null(doc));
+		for (i = 0; i < 6; i++)
+			v[i] = json_new_null(doc);
 	} else {
 		char t[8];
 		size_t n = score_chars(m->score, t);
 
-		set(doc, rec, &c->contact, str_or_null(doc, m->contact_id));
-		set(doc, rec, &c->lead, str_or_null(doc, m->lead_id));
-		set(doc, rec, &c->account, str_or_null(doc, m->account_id));
-		set(doc, rec, &c->confidence, str_or_null(doc,
-			m->confidence));
-		set(doc, rec, &c->method, str_or_null(doc, m->method));
-		set(doc, rec, &c->score, json_new_number_text(doc, t, n));
+		v[0] = str_or_null(doc, m->contact_id);
+		v[1] = str_or_null(doc, m->lead_id);
+		v[2] = str_or_null(doc, m->account_id);
+		v[3] = str_or_null(doc, m->confidence);
+		v[4] = str_or_null(doc, m->method);
+		v[5] = json_new_number_text(doc, t, n);
 	}
-	if (c->internal.name != NULL)
-		set(doc, rec, &c->internal, json_new_bool(doc,
-			m->is_internal));
+	v[6] = c->internal.name != NULL ? json_new_bool(doc, m->is_internal) :
+		NULL;
+	set_members(doc, rec, cols, v);
 }
 
 static const char *

@@ -83,7 +83,7 @@ struct bval {
 		double d;
 		size_t off;                     /* text: offset in b->text */
 	} u;
-	size_t n;
+	uint32_t n;                             /* text: bytes */
 	unsigned char col, kind;
 };
 
@@ -916,8 +916,13 @@ store_batch_record(struct store *s, struct store_batch *b,
 			v->u.d = vals[j].d;
 			break;
 		case V_TEXT:
+			if (vals[j].n > UINT32_MAX) {
+				b->nvals = row->val0;
+				return err_set(e, EX_DATAERR, "column %s: value "
+					"too large", t->cols[j].name);
+			}
 			v->u.off = b->text.len;
-			v->n = vals[j].n;
+			v->n = (uint32_t)vals[j].n;
 			buf_add(&b->text, vals[j].p ? vals[j].p : "", vals[j].n);
 			break;
 		default:
@@ -1155,11 +1160,20 @@ reorder(struct store_batch *b)
 	struct brow *tr;
 	struct bval *tv;
 	struct buf tt;
-	size_t tc;
+	size_t tc, pos = 0;
+	char *dst;
 
+	buf_reset(&b->text2);
+	if (buf_grow(&b->text2, b->text.len + 1) != 0) {
+		/* No room for the copy: apply in sorted order from where
+		 * the rows are. */
+		for (i = 0; i < n; i++)
+			b->order[i] = b->skeys[i].i;
+		return;
+	}
+	dst = b->text2.data;
 	b->rows2 = grow(b->rows2, &b->caprows2, n, sizeof(*b->rows2));
 	b->vals2 = grow(b->vals2, &b->capvals2, b->nvals, sizeof(*b->vals2));
-	buf_reset(&b->text2);
 	for (i = 0; i < n; i++) {
 		const struct brow *r = &b->rows[b->skeys[i].i];
 		struct brow *d = &b->rows2[i];
@@ -1171,14 +1185,15 @@ reorder(struct store_batch *b)
 
 			*v = b->vals[r->val0 + k];
 			if (v->kind == V_TEXT) {
-				size_t off = b->text2.len;
-
-				buf_add(&b->text2, b->text.data + v->u.off, v->n);
-				v->u.off = off;
+				memcpy(dst + pos, b->text.data + v->u.off, v->n);
+				v->u.off = pos;
+				pos += v->n;
 			}
 		}
 		b->order[i] = i;
 	}
+	b->text2.len = pos;
+	dst[pos] = '\0';
 	tr = b->rows;
 	b->rows = b->rows2;
 	b->rows2 = tr;
@@ -1202,7 +1217,12 @@ store_batch_sort(const struct store *s, struct store_batch *b)
 	struct sort_ctx sc = { s, b };
 	size_t i, n = b->nrows;
 
-	b->order = grow(b->order, &b->caporder, n, sizeof(*b->order));
+	b->order = grow(b->order, &b->caporder, n ? n : 1, sizeof(*b->order));
+	b->sorted = 1;
+	if (n < 2) {
+		b->order[0] = 0;
+		return;
+	}
 	b->skeys = grow(b->skeys, &b->capskeys, n, sizeof(*b->skeys));
 	for (i = 0; i < n; i++) {
 		const struct brow *r = &b->rows[i];
@@ -1213,10 +1233,8 @@ store_batch_sort(const struct store *s, struct store_batch *b)
 			bval_prefix(b, row_val(b, r, ts->pkcols[0])) >> 8;
 		b->skeys[i].i = i;
 	}
-	if (n > 1)
-		qsort_r(b->skeys, n, sizeof(*b->skeys), skey_cmp, &sc);
+	qsort_r(b->skeys, n, sizeof(*b->skeys), skey_cmp, &sc);
 	reorder(b);
-	b->sorted = 1;
 }
 
 static int

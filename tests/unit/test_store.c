@@ -389,6 +389,136 @@ START_TEST(store_export_lines)
 }
 END_TEST
 
+/* ---- batches (load's pipeline) ---- */
+
+static struct buf reports;
+
+static void
+report_cb(void *ctx, const char *file, unsigned long line, const char *why)
+{
+	(void)ctx;
+	buf_printf(&reports, "%s:%lu:%s\n", file ? file : "-", line, why);
+}
+
+/* add record n of sf_contacts (line n) to b; title "refuse" for the
+ * trigger below */
+static void
+batch_add(struct store_batch *b, int key, const char *title, unsigned long line)
+{
+	struct err e = ERR_INIT;
+	char js[200];
+	struct json *v;
+
+	snprintf(js, sizeof(js), "{\"contact_id\":\"c%03d\",\"title\":\"%s\"}",
+		key, title);
+	v = json_parse(&doc, js, strlen(js), &e);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(store_batch_record(s, b, schema_table_find("sf_contacts"),
+		v, NULL, "in", line, &e), 0);
+}
+
+static void
+add_trigger(void)
+{
+	ck_assert_int_eq(sqlite3_exec(store_db(s), "CREATE TRIGGER refuse BEFORE "
+		"INSERT ON sf_contacts WHEN NEW.title = 'refuse' BEGIN "
+		"SELECT RAISE(ABORT, 'refused'); END", NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* 40 rows in reverse key order (two 16-row INSERTs and singles once
+ * sorted); the row SQLite refuses sits inside a multi-row INSERT: the
+ * other 39 go in, and the reports (the caller's and SQLite's) come in line
+ * order */
+START_TEST(store_batch_refused_row_in_multi)
+{
+	struct store_batch *b = store_batch_new();
+	struct err e = ERR_INIT;
+	int i;
+
+	open_store(0);
+	add_trigger();
+	buf_reset(&reports);
+	for (i = 1; i <= 40; i++) {
+		if (i == 10)
+			store_batch_report(b, "in", 100, "caller's bad line");
+		batch_add(b, 41 - i, i == 20 ? "refuse" : "t", (unsigned long)i);
+		if (i == 30)
+			store_batch_report(b, "in", 300, "another");
+	}
+	store_batch_set_commit(b);
+	ck_assert_int_eq(store_apply(s, b, 0, report_cb, NULL, &e), EX_DATAERR);
+	ck_assert_uint_eq(store_batch_refused(b), 1);
+	ck_assert_str_eq(buf_cstr(&reports), "in:100:caller's bad line\n"
+		"in:20:refused\nin:300:another\n");
+	ck_assert_str_eq(q("SELECT count(*), min(contact_id), max(contact_id) "
+		"FROM sf_contacts"), "39|c001|c040\n");
+	ck_assert_str_eq(q("SELECT count(*) FROM sf_contacts WHERE contact_id = "
+		"'c021'"), "0\n");
+	store_rollback(s);      /* committed: nothing to undo */
+	ck_assert_str_eq(q("SELECT count(*) FROM sf_contacts"), "39\n");
+	store_batch_free(b);
+	err_release(&e);
+}
+END_TEST
+
+/* with stop_at_bad: the reports end at the first bad line, no commit */
+START_TEST(store_batch_stop_at_bad)
+{
+	struct store_batch *b = store_batch_new();
+	struct err e = ERR_INIT;
+	int i;
+
+	open_store(0);
+	add_trigger();
+	buf_reset(&reports);
+	for (i = 1; i <= 40; i++) {
+		batch_add(b, i, i == 25 ? "refuse" : "t", (unsigned long)i);
+		if (i == 30)
+			store_batch_report(b, "in", 300, "after it");
+	}
+	store_batch_set_commit(b);
+	ck_assert_int_eq(store_apply(s, b, 1, report_cb, NULL, &e), EX_DATAERR);
+	ck_assert_str_eq(buf_cstr(&reports), "in:25:refused\n");
+	store_rollback(s);
+	ck_assert_str_eq(q("SELECT count(*) FROM sf_contacts"), "0\n");
+	store_batch_free(b);
+	err_release(&e);
+}
+END_TEST
+
+/* one key several times in a batch, among others: the last record wins,
+ * also across 16-row INSERTs; bookmarks go in with the commit */
+START_TEST(store_batch_last_wins)
+{
+	struct store_batch *b = store_batch_new();
+	struct err e = ERR_INIT;
+	struct json *v;
+	const char *bm = "{\"bookmarks\":{\"sf_contacts\":{\"n\":1}}}";
+	char title[16];
+	int i;
+
+	open_store(0);
+	for (i = 1; i <= 100; i++) {
+		snprintf(title, sizeof(title), "t%d", i);
+		batch_add(b, i % 7, title, (unsigned long)i);
+	}
+	v = json_parse(&doc, bm, strlen(bm), &e);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(store_batch_bookmark(b, v, &e), 0);
+	v = json_parse(&doc, "{\"bookmarks\":7}", 15, &e);
+	ck_assert_int_eq(store_batch_bookmark(b, v, &e), EX_DATAERR);
+	store_batch_set_commit(b);
+	ck_assert_int_eq(store_apply(s, b, 0, report_cb, NULL, &e), 0);
+	ck_assert_str_eq(q("SELECT contact_id, title FROM sf_contacts ORDER BY 1"),
+		"c000|t98\nc001|t99\nc002|t100\nc003|t94\nc004|t95\nc005|t96\n"
+		"c006|t97\n");
+	ck_assert_str_eq(q("SELECT value FROM sync_state WHERE stream = "
+		"'sf_contacts'"), "{\"n\":1}\n");
+	store_batch_free(b);
+	err_release(&e);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -406,6 +536,9 @@ suite(void)
 	tcase_add_test(tc, store_record_hard_delete);
 	tcase_add_test(tc, store_state_commits);
 	tcase_add_test(tc, store_export_lines);
+	tcase_add_test(tc, store_batch_refused_row_in_multi);
+	tcase_add_test(tc, store_batch_stop_at_bad);
+	tcase_add_test(tc, store_batch_last_wins);
 	suite_add_tcase(su, tc);
 	return su;
 }
