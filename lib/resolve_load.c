@@ -252,8 +252,9 @@ get_fields(const struct json *rec, enum resolve_kind kind,
 		for (i = 0; i < NF; i++) {
 			const char *c = k->col[i];
 
-			if (c == NULL || (seen & (1u << i)) ||
-			    strlen(c) != v->key_n ||
+			/* the first byte first: most names differ there */
+			if (c == NULL || c[0] != v->key[0] ||
+			    (seen & (1u << i)) || strlen(c) != v->key_n ||
 			    memcmp(c, v->key, v->key_n) != 0)
 				continue;
 			seen |= 1u << i;
