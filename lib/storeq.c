@@ -14,6 +14,11 @@
 /* Batches submitted and not yet applied, the one being applied included.
  * With the one being filled, at most STOREQ_DEPTH + 1 exist. */
 #define STOREQ_DEPTH 2
+/* WAL frames (4 KB pages) past which the writer, after a commit, waits
+ * for the checkpoint to catch up, so that the WAL restarts from its
+ * beginning: without it the WAL grows by every page written while the
+ * writer keeps ahead of the checkpoints (the whole load, on disk twice). */
+#define STOREQ_WAL_RESTART 65536
 
 /* A report the writer made, for the caller's thread to pass on: the
  * diagnostics (lib/diag.c) are the caller's alone. */
@@ -56,7 +61,10 @@ struct storeq {
 	int ckstarted;
 	pthread_cond_t ckwork;
 	uint64_t commits;               /* under mu */
+	uint64_t ckdone;                /* commits checkpointed; under mu */
+	pthread_cond_t ckidle;
 	int ckstop;                     /* under mu */
+	int walframes;                  /* the writer's: WAL size at commit */
 	/* The caller's. */
 	struct store_batch *cur;
 	/* The writer's. */
@@ -169,6 +177,14 @@ writer(void *arg)
 		store_batch_reset(b);
 		q->spare[q->nspare++] = b;
 		pthread_cond_broadcast(&q->done);
+		if (committed && q->ckstarted &&
+		    q->walframes > STOREQ_WAL_RESTART) {
+			/* The next transaction begins on a checkpointed WAL,
+			 * which its commit then writes from the start. */
+			while (q->ckdone < q->commits && !q->ckstop)
+				pthread_cond_wait(&q->ckidle, &q->mu);
+			q->walframes = 0;
+		}
 	}
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
@@ -197,9 +213,23 @@ checkpointer(void *arg)
 		sqlite3_wal_checkpoint_v2(q->ckdb, NULL,
 			SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		pthread_mutex_lock(&q->mu);
+		q->ckdone = seen;
+		pthread_cond_broadcast(&q->ckidle);
 	}
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
+}
+
+/* The writer's connection, after each commit: the size of the WAL. */
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int nframes)
+{
+	struct storeq *q = arg;
+
+	(void)db;
+	(void)name;
+	q->walframes = nframes;
+	return SQLITE_OK;
 }
 
 static void
@@ -232,6 +262,7 @@ ck_start(struct storeq *q)
 		return;
 	}
 	pthread_setname_np(q->ckth, "load-checkpoint");
+	sqlite3_wal_hook(db, wal_hook, q);
 	q->ckstarted = 1;
 }
 
@@ -275,6 +306,7 @@ storeq_start(struct storeq **out, struct store *s, int strict,
 	pthread_cond_init(&q->work, NULL);
 	pthread_cond_init(&q->done, NULL);
 	pthread_cond_init(&q->ckwork, NULL);
+	pthread_cond_init(&q->ckidle, NULL);
 	ck_start(q);
 	if ((rc = pthread_create(&q->th, NULL, writer, q)) != 0) {
 		storeq_free(q);
@@ -403,5 +435,6 @@ storeq_free(struct storeq *q)
 	pthread_cond_destroy(&q->work);
 	pthread_cond_destroy(&q->done);
 	pthread_cond_destroy(&q->ckwork);
+	pthread_cond_destroy(&q->ckidle);
 	free(q);
 }
