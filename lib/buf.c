@@ -31,7 +31,7 @@ buf_limit(const struct buf *b)
 }
 
 int
-buf_grow(struct buf *b, size_t extra)
+buf_grow_slow(struct buf *b, size_t extra)
 {
 	size_t want, ncap;
 	char *p;
@@ -61,7 +61,7 @@ buf_grow(struct buf *b, size_t extra)
 }
 
 int
-buf_add(struct buf *b, const void *p, size_t n)
+buf_add_slow(struct buf *b, const void *p, size_t n)
 {
 	if (buf_grow(b, n) < 0)
 		return -1;

@@ -27,11 +27,35 @@ struct buf {
 void buf_init(struct buf *b, size_t max);
 void buf_release(struct buf *b);
 
-/* Make room for extra more bytes; 0 on success, -1 (and failed set) if not. */
-int buf_grow(struct buf *b, size_t extra);
+#include <string.h>
+
+/* Make room for extra more bytes; 0 on success, -1 (and failed set) if not.
+ * (Inline when the room is there, as the writers call it for every value.) */
+int buf_grow_slow(struct buf *b, size_t extra);
+static inline int
+buf_grow(struct buf *b, size_t extra)
+{
+	if (!b->failed && extra < b->cap - b->len &&
+	    b->len + extra <= (b->max ? b->max : BUF_MAX_DEFAULT))
+		return 0;
+	return buf_grow_slow(b, extra);
+}
 
 /* Appends; each returns 0 on success, -1 when the buffer failed. */
-int buf_add(struct buf *b, const void *p, size_t n);
+int buf_add_slow(struct buf *b, const void *p, size_t n);
+static inline int
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (!b->failed && n < b->cap - b->len &&
+	    b->len + n <= (b->max ? b->max : BUF_MAX_DEFAULT)) {
+		if (n)
+			memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return buf_add_slow(b, p, n);
+}
 int buf_addstr(struct buf *b, const char *s);
 int buf_addch_slow(struct buf *b, int c);
 /* One byte: inline, as the JSON writers call it for every brace and comma. */
