@@ -416,7 +416,7 @@ put_utf8(char *o, unsigned cp)
  * allocated extra bytes (a multiple of 8) into a block of the arena, so
  * that a node can share the allocation (in front of the string).
  */
-static const char *
+static inline __attribute__((always_inline)) const char *
 parse_string(struct parser *P, size_t *len, int *plain, size_t extra)
 {
 	const unsigned char *s = P->p + 1, *q = s, *end = P->end;
