@@ -19,10 +19,64 @@ singer_type_name(enum singer_type t)
 	return "plain";
 }
 
-static int
-need_stream(struct singer_msg *m, struct err *e)
+/* The members a Singer message may have, the first of each name (as
+ * json_get finds them), found in one pass over the object. */
+struct members {
+	struct json *type, *stream, *record, *time_extracted, *schema,
+	    *key_properties, *value, *version;
+};
+
+#define IS(m, lit) ((m)->key_n == sizeof(lit) - 1 && \
+	memcmp((m)->key, lit, sizeof(lit) - 1) == 0)
+
+static void
+members_of(const struct json *root, struct members *w)
 {
-	struct json *s = json_get(m->root, "stream");
+	struct json *m;
+
+	memset(w, 0, sizeof(*w));
+	for (m = root->child; m; m = m->next) {
+		struct json **slot = NULL;
+
+		if (m->key == NULL)
+			continue;
+		switch (m->key[0]) {
+		case 't':
+			if (IS(m, "type"))
+				slot = &w->type;
+			else if (IS(m, "time_extracted"))
+				slot = &w->time_extracted;
+			break;
+		case 's':
+			if (IS(m, "stream"))
+				slot = &w->stream;
+			else if (IS(m, "schema"))
+				slot = &w->schema;
+			break;
+		case 'r':
+			if (IS(m, "record"))
+				slot = &w->record;
+			break;
+		case 'k':
+			if (IS(m, "key_properties"))
+				slot = &w->key_properties;
+			break;
+		case 'v':
+			if (IS(m, "value"))
+				slot = &w->value;
+			else if (IS(m, "version"))
+				slot = &w->version;
+			break;
+		}
+		if (slot && *slot == NULL)
+			*slot = m;
+	}
+}
+
+static int
+need_stream(struct singer_msg *m, const struct members *w, struct err *e)
+{
+	struct json *s = w->stream;
 
 	if (s == NULL)
 		return err_set(e, EX_DATAERR, "%s message without \"stream\"",
@@ -39,6 +93,7 @@ int
 singer_classify(struct json *root, struct singer_msg *m, struct err *e)
 {
 	struct json *type, *k;
+	struct members w;
 	const char *t;
 
 	memset(m, 0, sizeof(*m));
@@ -46,28 +101,29 @@ singer_classify(struct json *root, struct singer_msg *m, struct err *e)
 	m->type = SINGER_PLAIN;
 	if (root == NULL || root->type != JSON_OBJECT)
 		return err_set(e, EX_DATAERR, "not a JSON object");
-	type = json_get(root, "type");
+	members_of(root, &w);
+	type = w.type;
 	if (type == NULL || type->type != JSON_STRING)
 		return 0;
 	t = type->s;
 	if (strcmp(t, "RECORD") == 0) {
 		m->type = SINGER_RECORD;
-		if (need_stream(m, e))
+		if (need_stream(m, &w, e))
 			return e->code;
-		m->record = json_get(root, "record");
+		m->record = w.record;
 		if (m->record == NULL || m->record->type != JSON_OBJECT)
 			return err_set(e, EX_DATAERR, "RECORD message: "
 			    "\"record\" is missing or not an object");
-		m->time_extracted = json_get(root, "time_extracted");
+		m->time_extracted = w.time_extracted;
 	} else if (strcmp(t, "SCHEMA") == 0) {
 		m->type = SINGER_SCHEMA;
-		if (need_stream(m, e))
+		if (need_stream(m, &w, e))
 			return e->code;
-		m->schema = json_get(root, "schema");
+		m->schema = w.schema;
 		if (m->schema == NULL || m->schema->type != JSON_OBJECT)
 			return err_set(e, EX_DATAERR, "SCHEMA message: "
 			    "\"schema\" is missing or not an object");
-		m->key_properties = json_get(root, "key_properties");
+		m->key_properties = w.key_properties;
 		if (m->key_properties) {
 			if (m->key_properties->type != JSON_ARRAY)
 				return err_set(e, EX_DATAERR, "SCHEMA message: "
@@ -80,15 +136,15 @@ singer_classify(struct json *root, struct singer_msg *m, struct err *e)
 		}
 	} else if (strcmp(t, "STATE") == 0) {
 		m->type = SINGER_STATE;
-		m->value = json_get(root, "value");
+		m->value = w.value;
 		if (m->value == NULL)
 			return err_set(e, EX_DATAERR,
 			    "STATE message without \"value\"");
 	} else if (strcmp(t, "ACTIVATE_VERSION") == 0) {
 		m->type = SINGER_ACTIVATE_VERSION;
-		if (need_stream(m, e))
+		if (need_stream(m, &w, e))
 			return e->code;
-		m->version = json_get(root, "version");
+		m->version = w.version;
 		if (m->version == NULL || m->version->type != JSON_NUMBER)
 			return err_set(e, EX_DATAERR, "ACTIVATE_VERSION message: "
 			    "\"version\" is missing or not a number");
