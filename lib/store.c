@@ -683,8 +683,9 @@ store_batch_rows(const struct store_batch *b)
 size_t
 store_batch_bytes(const struct store_batch *b)
 {
-	return b->text.len + b->nvals * sizeof(struct bval) +
-		b->nrows * sizeof(struct brow);
+	return b->text.len + b->notes.len + b->nvals * sizeof(struct bval) +
+		b->nrows * sizeof(struct brow) +
+		(b->nreps + b->nmarks) * sizeof(struct bnote);
 }
 
 static struct bnote *

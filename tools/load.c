@@ -100,9 +100,14 @@ on_bad(void *arg, const char *file, unsigned long line, const char *why)
 	struct ctx *c = arg;
 
 	c->bad++;
-	if (c->q)       /* reported in order by the writer */
-		store_batch_report(storeq_batch(c->q), file, line, why);
-	else
+	if (c->q) {     /* reported in input order, after the writer */
+		struct store_batch *b = storeq_batch(c->q);
+
+		/* A stream of nothing but bad lines must not pile up. */
+		store_batch_report(b, file, line, why);
+		if (store_batch_bytes(b) >= BATCH_BYTES)
+			storeq_submit(c->q, 0);
+	} else
 		diag_input(file, line, "%s", why);
 }
 
