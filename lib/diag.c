@@ -16,17 +16,19 @@ static char **secrets;
 static size_t nsecrets;
 
 /*
- * Warnings and notes wait in pending (whole lines, at most PENDING_MAX
- * bytes, so each write(2) is atomic on a pipe) until an error comes, the
- * buffer is full, diag_flush() is called (the stream driver calls it before
- * it blocks on input) or the program exits.  A tool warning about every
- * eighth record would otherwise spend a tenth of its time in write(2).
- * When stderr is a terminal every line is written at once.
+ * With diag_batch(1) (the stream driver's loop), warnings and notes wait in
+ * pending (whole lines, at most PENDING_MAX bytes, so each write(2) is
+ * atomic on a pipe) until an error comes, the buffer is full, diag_flush()
+ * is called (the stream driver calls it before it blocks on input) or the
+ * program exits.  A tool warning about every eighth record would otherwise
+ * spend a tenth of its time in write(2).  When stderr is a terminal, and
+ * outside such a loop, every line is written at once.
  */
 #define PENDING_MAX 4096
 static char pending[PENDING_MAX];
 static size_t npending;
 static int stderr_tty = -1;
+static int batching;
 
 static void
 write_all(const char *p, size_t n)
@@ -41,6 +43,14 @@ write_all(const char *p, size_t n)
 		p += w;
 		n -= (size_t)w;
 	}
+}
+
+void
+diag_batch(int on)
+{
+	if (!on)
+		diag_flush();
+	batching = on;
 }
 
 void
@@ -266,10 +276,11 @@ emit(enum diag_level level, const char *msg)
 		buf_addstr(&line, clean);
 		buf_addch(&line, '\n');
 	}
-	if (level == DIAG_ERROR || stderr_tty != 0 ||
+	if (level == DIAG_ERROR || stderr_tty != 0 || !batching ||
 	    npending + line.len > PENDING_MAX)
 		diag_flush();
-	if (level == DIAG_ERROR || stderr_tty != 0 || line.len > PENDING_MAX) {
+	if (level == DIAG_ERROR || stderr_tty != 0 || !batching ||
+	    line.len > PENDING_MAX) {
 		fflush(stdout);
 		write_all(line.data ? line.data : "", line.len);
 	} else {

@@ -48,11 +48,13 @@ void diag_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void diag_vlog(enum diag_level level, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 /*
- * Errors are written at once; warnings and notes may wait (whole lines, up
- * to 4 KiB) for the next error, diag_flush() or the exit (diag_init
- * registers diag_flush with atexit); when stderr is a terminal, nothing
- * waits.
+ * Messages are written at once, one line a write(2).  Between diag_batch(1)
+ * and diag_batch(0) (the stream driver's loop, which also flushes before it
+ * blocks on input) warnings and notes may wait, whole lines up to 4 KiB,
+ * for the next error, diag_flush() or the exit (diag_init registers
+ * diag_flush with atexit); when stderr is a terminal, nothing waits.
  */
+void diag_batch(int on);
 void diag_flush(void);
 /* Bad input: "tool: FILE:LINE: message". */
 void diag_input(const char *file, unsigned long line, const char *fmt, ...)

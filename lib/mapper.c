@@ -217,6 +217,32 @@ record_splice(struct mapper_state *ms, struct stream_line *l,
 		stream_note_opaque(l);
 		return;
 	}
+	/* The usual case (resolve's): every member kept, in order, and new
+	 * ones added at the end: insert them before the closing brace. */
+	for (m = obj->child, i = 0; m && i < ms->norig && m == ms->orig[i];
+	    m = m->next, i++)
+		;
+	if (i == ms->norig) {
+		const struct json *n;
+
+		for (n = m; n && n->src == 0; n = n->next)
+			;
+		if (n == NULL) {
+			buf_reset(&ms->text);
+			for (n = m; n; n = n->next) {
+				if (n != obj->child)
+					buf_addch(&ms->text, ',');
+				json_write_member(&ms->text, n);
+			}
+			if (buf_failed(&ms->text)) {
+				stream_note_opaque(l);
+				return;
+			}
+			stream_note_raw(l, obj_end - 1, obj_end - 1,
+			    ms->text.data, ms->text.len);
+			return;
+		}
+	}
 	buf_reset(&ms->text);
 	buf_addch(&ms->text, '{');
 	for (m = obj->child; m; m = m->next) {

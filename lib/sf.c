@@ -352,6 +352,7 @@ struct pull {
 	int64_t old_bookmark;
 	int64_t del_through;     /* deletions swept up to here (ms), -1 none */
 	long swept;              /* deletions the sweep reported */
+	int out_failed;          /* an emit failed (the output is gone) */
 	int64_t win_end;         /* E */
 	long rows;
 	long deleted;
@@ -412,8 +413,10 @@ emit(struct pull *p, struct buf *line, struct err *e)
 		return err_set(e, EX_SOFTWARE, "output line too large");
 	rc = p->o->emit(line->data, line->len, p->o->ctx);
 	buf_reset(line);
-	if (rc)
+	if (rc) {
+		p->out_failed = 1;
 		return err_set(e, rc, "write error");
+	}
 	return 0;
 }
 
@@ -1389,6 +1392,18 @@ write_etl_run(struct pull *p, int64_t started, int code, const char *msg, struct
 /* the API wants start before end by more than a minute */
 #define SWEEP_MIN_MS ((int64_t)120000)
 
+/* A getDeleted start or end: "2025-01-01T00:00:00+00:00" (the form of
+ * Salesforce's own examples), URL-encoded. */
+static void
+deleted_param(struct pull *p, struct buf *url, int64_t ms)
+{
+	buf_reset(&p->tmp);
+	sf_soql_datetime(&p->tmp, ms);
+	buf_truncate(&p->tmp, p->tmp.len - 1);  /* the 'Z' */
+	buf_addstr(&p->tmp, "+00:00");
+	http_urlencode(url, p->tmp.data, p->tmp.len);
+}
+
 /* The object's primary-key column (the one read from Id). */
 static const char *
 pk_column(const struct sf_object *ob)
@@ -1422,13 +1437,9 @@ sweep_window(struct pull *p, int64_t from, int64_t to, int64_t *covered,
 	http_response_init(&r);
 	buf_printf(&url, "%s/sobjects/%s/deleted/?start=", buf_cstr(&p->base),
 	    p->ob->name);
-	buf_reset(&p->tmp);
-	sf_soql_datetime(&p->tmp, from);
-	http_urlencode(&url, p->tmp.data, p->tmp.len);
+	deleted_param(p, &url, from);
 	buf_addstr(&url, "&end=");
-	buf_reset(&p->tmp);
-	sf_soql_datetime(&p->tmp, to);
-	http_urlencode(&url, p->tmp.data, p->tmp.len);
+	deleted_param(p, &url, to);
 	rc = sf_call(p, "GET", buf_cstr(&url), json_hdrs, NULL, &r, code, &ec, e);
 	if (rc != SF_OK) {
 		if (strcmp(buf_cstr(&ec), "EXCEEDED_ID_LIMIT") == 0 &&
@@ -1513,6 +1524,9 @@ out:
  * After an incremental pull: the deletions since the last sweep (at least
  * the last two minutes, at most what Salesforce keeps), then a STATE with
  * the new deleted_through.  A first pull only notes where sweeping starts.
+ * The sweep is a cross-check of a pull that already succeeded: when it
+ * fails, that is a warning, deleted_through stays, and the next run tries
+ * again; only a failed write of the output fails the pull.
  */
 static int
 sweep_deleted(struct pull *p, int *code, struct err *e)
@@ -1538,8 +1552,15 @@ sweep_deleted(struct pull *p, int *code, struct err *e)
 		from = to - SWEEP_KEEP_MS;
 	}
 	rc = sweep_window(p, from, to, &covered, 0, code, e);
-	if (rc != SF_OK)
-		return rc;
+	if (rc != SF_OK) {
+		if (p->out_failed)
+			return rc;
+		warnf(p, "%s: listing the deletions failed (the next run tries "
+		    "again): %s", p->ob->name, e->msg ? e->msg : "error");
+		err_release(e);
+		*code = 0;
+		return SF_OK;
+	}
 	debugf(p, "%s: %ld deletions listed by getDeleted", p->ob->name,
 	    p->swept);
 	p->del_through = covered;

@@ -205,6 +205,7 @@ stream_run(const struct stream_opts *o, stream_fn fn, void *ctx)
 	ndjson_reader_on_read(&r, flush_before_read, &st);
 	/* json_parse checks what the reader would (see ndjson.h) */
 	ndjson_reader_defer_checks(&r, 1);
+	diag_batch(1);
 	json_doc_init(&doc);
 	buf_init(&why, 64 * 1024);
 
@@ -344,5 +345,6 @@ stream_run(const struct stream_opts *o, stream_fn fn, void *ctx)
 	ndjson_reader_release(&r);
 	ndjson_writer_release(&st.w);
 	free(st.patches);
+	diag_batch(0);
 	return rc;
 }

@@ -18,8 +18,9 @@ if ! command -v clang >/dev/null 2>&1; then
 	echo "fuzz: 0 passed, 1 failed"
 	exit 1
 fi
-make -s B=$B CC=clang SAN= WARN="-Wall -Wextra" CFLAGS="$FCFLAGS" $B/libsalesintel.a >$B.log 2>&1 || {
-	cat $B.log >&2
+mkdir -p $B
+make -s B=$B CC=clang SAN= WARN="-Wall -Wextra" CFLAGS="$FCFLAGS" $B/libsalesintel.a >$B/build.log 2>&1 || {
+	cat $B/build.log >&2
 	echo "fuzz: 0 passed, 1 failed"
 	exit 1
 }

@@ -76,6 +76,13 @@ START_TEST(diag_warnings_batched)
 	saved = dup(2);
 	dup2(fd, 2);
 	diag_init("t");
+	/* outside a batch: at once */
+	diag_warn("zero");
+	read_file(path, got, sizeof(got));
+	ck_assert_str_eq(got, "t: warning: zero\n");
+	ck_assert_int_eq(ftruncate(fd, 0), 0);
+	lseek(fd, 0, SEEK_SET);
+	diag_batch(1);
 	diag_warn("one");
 	diag_info("two");
 	read_file(path, got, sizeof(got));
@@ -106,6 +113,11 @@ START_TEST(diag_warnings_batched)
 	diag_flush();
 	read_file(path, got, sizeof(got));
 	ck_assert_str_eq(got, want);
+	/* the end of a batch flushes */
+	diag_warn("last");
+	diag_batch(0);
+	read_file(path, got, sizeof(got));
+	ck_assert_ptr_nonnull(strstr(got, "t: warning: last\n"));
 	dup2(saved, 2);
 	close(saved);
 	close(fd);

@@ -373,7 +373,7 @@ START_TEST(sf_pull_rest_pages)
 	ck_assert_ptr_nonnull(strstr(line_at(&o, 10, &i), "\"job_type\":\"incremental\""));
 	/* no older than Salesforce keeps (15 days, less two minutes) */
 	ck_assert_ptr_nonnull(strstr(s.reqs[3], "GET /services/data/v62.0/sobjects/Contact/"
-	    "deleted/?start=2026-11-16T00%3A02%3A00Z&end=2026-12-01T00%3A00%3A00Z "));
+	    "deleted/?start=2026-11-16T00%3A02%3A00%2B00%3A00&end=2026-12-01T00%3A00%3A00%2B00%3A00 "));
 	/* the query: queryAll, visible fields only, >= bookmark - lookback, < run start */
 	ck_assert_ptr_nonnull(strstr(s.reqs[0], "GET /services/data/v62.0/sobjects/Contact/describe"));
 	ck_assert_ptr_nonnull(strstr(s.reqs[1], "GET /services/data/v62.0/queryAll?q=SELECT%20Id%2C%20"
@@ -428,12 +428,12 @@ START_TEST(sf_pull_deleted_split)
 	    "{\"bookmarks\":{\"sf_contacts\":{\"system_modstamp\":"
 	    "\"2026-11-28T00:00:00.000Z\",\"deleted_through\":"
 	    "\"2026-11-28T00:00:00.000Z\"}}}", &o, &e), 0);
-	ck_assert_ptr_nonnull(strstr(s.reqs[2], "deleted/?start=2026-11-28T00%3A00%3A00Z"
-	    "&end=2026-12-01T00%3A00%3A00Z "));
-	ck_assert_ptr_nonnull(strstr(s.reqs[3], "deleted/?start=2026-11-28T00%3A00%3A00Z"
-	    "&end=2026-11-29T12%3A00%3A00Z "));
-	ck_assert_ptr_nonnull(strstr(s.reqs[4], "deleted/?start=2026-11-29T12%3A00%3A00Z"
-	    "&end=2026-12-01T00%3A00%3A00Z "));
+	ck_assert_ptr_nonnull(strstr(s.reqs[2], "deleted/?start=2026-11-28T00%3A00%3A00%2B00%3A00"
+	    "&end=2026-12-01T00%3A00%3A00%2B00%3A00 "));
+	ck_assert_ptr_nonnull(strstr(s.reqs[3], "deleted/?start=2026-11-28T00%3A00%3A00%2B00%3A00"
+	    "&end=2026-11-29T12%3A00%3A00%2B00%3A00 "));
+	ck_assert_ptr_nonnull(strstr(s.reqs[4], "deleted/?start=2026-11-29T12%3A00%3A00%2B00%3A00"
+	    "&end=2026-12-01T00%3A00%3A00%2B00%3A00 "));
 	ck_assert_ptr_nonnull(strstr(o.all.data, "\"contact_id\":\"003F\""));
 	ck_assert_ptr_nonnull(strstr(o.all.data, "\"contact_id\":\"003G\""));
 	ck_assert_ptr_nonnull(strstr(o.all.data, "\"deleted_through\":"
@@ -442,6 +442,46 @@ START_TEST(sf_pull_deleted_split)
 	loopsrv_stop(&s);
 	buf_release(&o.all);
 	for (i = 0; i < 5; i++)
+		free(bodies[i]);
+	err_release(&e);
+}
+END_TEST
+
+/* a failed sweep is a warning: the pull succeeds, deleted_through stays */
+START_TEST(sf_pull_deleted_fails_softly)
+{
+	static const char empty[] = "{\"totalSize\":0,\"done\":true,\"records\":[]}";
+	static const char bad[] = "[{\"errorCode\":\"UNKNOWN_EXCEPTION\","
+	    "\"message\":\"something broke\"}]";
+	struct loopsrv s;
+	struct loopsrv_step st[3];
+	struct out o;
+	struct err e = ERR_INIT;
+	char *bodies[3];
+	size_t i;
+
+	bodies[0] = resp("200 OK", "", describe_body);
+	bodies[1] = resp("200 OK", "", empty);
+	bodies[2] = resp("400 Bad Request", "", bad);
+	for (i = 0; i < 3; i++) {
+		st[i].action = LS_SEND;
+		st[i].raw = bodies[i];
+		st[i].len = 0;
+	}
+	ck_assert_int_eq(loopsrv_start(&s, st, 3), 0);
+	ck_assert_int_eq(run_pull(&s, 100000,
+	    "{\"bookmarks\":{\"sf_contacts\":{\"system_modstamp\":"
+	    "\"2026-11-28T00:00:00.000Z\",\"deleted_through\":"
+	    "\"2026-11-28T00:00:00.000Z\"}}}", &o, &e), 0);
+	ck_assert_ptr_nonnull(strstr(s.reqs[2], "/sobjects/Contact/deleted/"));
+	ck_assert_ptr_nonnull(strstr(o.all.data, "\"deleted_through\":"
+	    "\"2026-11-28T00:00:00.000Z\""));
+	ck_assert_ptr_null(strstr(o.all.data, "\"deleted_through\":"
+	    "\"2026-12-01"));
+	ck_assert_ptr_nonnull(strstr(o.all.data, "\"status\":\"success\""));
+	loopsrv_stop(&s);
+	buf_release(&o.all);
+	for (i = 0; i < 3; i++)
 		free(bodies[i]);
 	err_release(&e);
 }
@@ -617,6 +657,7 @@ suite(void)
 	tcase_add_test(t, sf_website_domain_forms);
 	tcase_add_test(t, sf_soql_datetime_truncates);
 	tcase_add_test(t, sf_pull_deleted_split);
+	tcase_add_test(t, sf_pull_deleted_fails_softly);
 	tcase_add_test(t, sf_pull_rest_pages);
 	tcase_add_test(t, sf_pull_foreign_next_url);
 	tcase_add_test(t, sf_pull_bulk_equals_rest);
