@@ -456,7 +456,10 @@ main(int argc, char **argv)
 	if (c.commit_ms < 0)
 		c.commit_ms = COMMIT_MS_DEFAULT;
 	c.last_commit = mono_ms();
-	if (c.db && !c.bq && (rc = storeq_start(&c.q, c.db, c.strict,
+	/* The pipeline needs a thread-safe SQLite (Debian's is); without
+	 * one, the row-at-a-time loop. */
+	if (c.db && !c.bq && sqlite3_threadsafe() &&
+	    (rc = storeq_start(&c.q, c.db, c.strict,
 	    on_report, &c, &e)) != 0) {
 		diag_error("%s", e.msg);
 		err_release(&e);
