@@ -1534,8 +1534,8 @@ rebuild_indexes(struct store *s, struct err *e)
 		 * CPU's caches: 1,000,000 rows index in about half the time
 		 * (and memory) they take with the 64 MB cache of the load.
 		 * (PRAGMA threads=2 for the sort: more CPU, no faster.) */
-		if (!any++ && (rc = exec(s, "PRAGMA cache_size=-" INDEX_CACHE_KB,
-		    e)) != 0)
+		if (!any++ && (rc = exec(s,
+		    "PRAGMA cache_size=-" INDEX_CACHE_KB, e)) != 0)
 			break;
 		buf_reset(&s->sql);
 		schema_sqlite_index_ddl(&s->sql, ts->t);
