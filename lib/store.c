@@ -683,8 +683,9 @@ store_batch_rows(const struct store_batch *b)
 size_t
 store_batch_bytes(const struct store_batch *b)
 {
-	return b->text.len + b->nvals * sizeof(struct bval) +
-		b->nrows * sizeof(struct brow);
+	return b->text.len + b->notes.len + b->nvals * sizeof(struct bval) +
+		b->nrows * sizeof(struct brow) +
+		(b->nreps + b->nmarks) * sizeof(struct bnote);
 }
 
 static struct bnote *
@@ -1531,9 +1532,9 @@ rebuild_indexes(struct store *s, struct err *e)
 			continue;
 		/* A small cache makes SQLite's sort merge runs that fit the
 		 * CPU's caches: 1,000,000 rows index in about half the time
-		 * (and memory) they take with the 64 MB cache of the load;
-		 * and the sort may use a second core, idle by now. */
-		if (!any++ && (rc = exec(s, "PRAGMA threads=2;"
+		 * (and memory) they take with the 64 MB cache of the load.
+		 * (PRAGMA threads=2 for the sort: more CPU, no faster.) */
+		if (!any++ && (rc = exec(s,
 		    "PRAGMA cache_size=-" INDEX_CACHE_KB, e)) != 0)
 			break;
 		buf_reset(&s->sql);

@@ -143,7 +143,7 @@ void store_batch_free(struct store_batch *b);
 /* Empty it for reuse (keeps its memory). */
 void store_batch_reset(struct store_batch *b);
 size_t store_batch_rows(const struct store_batch *b);
-/* About how much memory its rows take. */
+/* About how much memory its rows, bookmarks and reports take. */
 size_t store_batch_bytes(const struct store_batch *b);
 /* Convert and add a record of table t (as store_record, but nothing is
  * written yet): 0, or EX_DATAERR with e saying why (nothing added).  file

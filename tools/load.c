@@ -100,9 +100,14 @@ on_bad(void *arg, const char *file, unsigned long line, const char *why)
 	struct ctx *c = arg;
 
 	c->bad++;
-	if (c->q)       /* reported in order by the writer */
-		store_batch_report(storeq_batch(c->q), file, line, why);
-	else
+	if (c->q) {     /* reported in input order, after the writer */
+		struct store_batch *b = storeq_batch(c->q);
+
+		/* A stream of nothing but bad lines must not pile up. */
+		store_batch_report(b, file, line, why);
+		if (store_batch_bytes(b) >= BATCH_BYTES)
+			storeq_submit(c->q, 0);
+	} else
 		diag_input(file, line, "%s", why);
 }
 
@@ -451,7 +456,10 @@ main(int argc, char **argv)
 	if (c.commit_ms < 0)
 		c.commit_ms = COMMIT_MS_DEFAULT;
 	c.last_commit = mono_ms();
-	if (c.db && !c.bq && (rc = storeq_start(&c.q, c.db, c.strict,
+	/* The pipeline needs a thread-safe SQLite (Debian's is); without
+	 * one, the row-at-a-time loop. */
+	if (c.db && !c.bq && sqlite3_threadsafe() &&
+	    (rc = storeq_start(&c.q, c.db, c.strict,
 	    on_report, &c, &e)) != 0) {
 		diag_error("%s", e.msg);
 		err_release(&e);
