@@ -393,56 +393,80 @@ START_TEST(sf_pull_rest_pages)
 }
 END_TEST
 
+/* A scripted server: one answer (status line, body) per request. */
+struct script {
+	struct loopsrv s;
+	struct loopsrv_step st[8];
+	char *bodies[8];
+	size_t n;
+};
+
+static void
+script_start(struct script *sc, const char *const answers[][2], size_t n)
+{
+	size_t i;
+
+	ck_assert_uint_le(n, 8);
+	sc->n = n;
+	for (i = 0; i < n; i++) {
+		sc->bodies[i] = resp(answers[i][0], "", answers[i][1]);
+		sc->st[i].action = LS_SEND;
+		sc->st[i].raw = sc->bodies[i];
+		sc->st[i].len = 0;
+	}
+	ck_assert_int_eq(loopsrv_start(&sc->s, sc->st, n), 0);
+}
+
+static void
+script_stop(struct script *sc)
+{
+	size_t i;
+
+	loopsrv_stop(&sc->s);
+	for (i = 0; i < sc->n; i++)
+		free(sc->bodies[i]);
+}
+
+static const char empty_page[] = "{\"totalSize\":0,\"done\":true,\"records\":[]}";
+static const char swept_state[] = "{\"bookmarks\":{\"sf_contacts\":"
+    "{\"system_modstamp\":\"2026-11-28T00:00:00.000Z\","
+    "\"deleted_through\":\"2026-11-28T00:00:00.000Z\"}}}";
+
 /* the sweep: EXCEEDED_ID_LIMIT splits the window in two; the deleted
  * records of both halves come out, the second half's end is kept */
 START_TEST(sf_pull_deleted_split)
 {
-	static const char empty[] = "{\"totalSize\":0,\"done\":true,\"records\":[]}";
-	static const char limit[] = "[{\"errorCode\":\"EXCEEDED_ID_LIMIT\","
-	    "\"message\":\"record limit reached. narrow the time range\"}]";
-	static const char half1[] = "{\"deletedRecords\":[{\"id\":\"003F\","
-	    "\"deletedDate\":\"2026-11-28T00:00:00.000+0000\"}],"
-	    "\"latestDateCovered\":\"2026-11-29T11:59:00.000+0000\"}";
-	static const char half2[] = "{\"deletedRecords\":[{\"id\":\"003G\","
-	    "\"deletedDate\":\"2026-11-30T00:00:00.000+0000\"}],"
-	    "\"latestDateCovered\":\"2026-11-30T23:59:00.000+0000\"}";
-	struct loopsrv s;
-	struct loopsrv_step st[5];
+	static const char *const answers[][2] = {
+		{ "200 OK", describe_body },
+		{ "200 OK", empty_page },
+		{ "400 Bad Request", "[{\"errorCode\":\"EXCEEDED_ID_LIMIT\","
+		    "\"message\":\"record limit reached. narrow the time range\"}]" },
+		{ "200 OK", "{\"deletedRecords\":[{\"id\":\"003F\","
+		    "\"deletedDate\":\"2026-11-28T00:00:00.000+0000\"}],"
+		    "\"latestDateCovered\":\"2026-11-29T11:59:00.000+0000\"}" },
+		{ "200 OK", "{\"deletedRecords\":[{\"id\":\"003G\","
+		    "\"deletedDate\":\"2026-11-30T00:00:00.000+0000\"}],"
+		    "\"latestDateCovered\":\"2026-11-30T23:59:00.000+0000\"}" },
+	};
+	struct script sc;
 	struct out o;
 	struct err e = ERR_INIT;
-	char *bodies[5];
-	size_t i;
 
-	bodies[0] = resp("200 OK", "", describe_body);
-	bodies[1] = resp("200 OK", "", empty);
-	bodies[2] = resp("400 Bad Request", "", limit);
-	bodies[3] = resp("200 OK", "", half1);
-	bodies[4] = resp("200 OK", "", half2);
-	for (i = 0; i < 5; i++) {
-		st[i].action = LS_SEND;
-		st[i].raw = bodies[i];
-		st[i].len = 0;
-	}
-	ck_assert_int_eq(loopsrv_start(&s, st, 5), 0);
-	ck_assert_int_eq(run_pull(&s, 100000,
-	    "{\"bookmarks\":{\"sf_contacts\":{\"system_modstamp\":"
-	    "\"2026-11-28T00:00:00.000Z\",\"deleted_through\":"
-	    "\"2026-11-28T00:00:00.000Z\"}}}", &o, &e), 0);
-	ck_assert_ptr_nonnull(strstr(s.reqs[2], "deleted/?start=2026-11-28T00%3A00%3A00%2B00%3A00"
+	script_start(&sc, answers, 5);
+	ck_assert_int_eq(run_pull(&sc.s, 100000, swept_state, &o, &e), 0);
+	ck_assert_ptr_nonnull(strstr(sc.s.reqs[2], "deleted/?start=2026-11-28T00%3A00%3A00%2B00%3A00"
 	    "&end=2026-12-01T00%3A00%3A00%2B00%3A00 "));
-	ck_assert_ptr_nonnull(strstr(s.reqs[3], "deleted/?start=2026-11-28T00%3A00%3A00%2B00%3A00"
+	ck_assert_ptr_nonnull(strstr(sc.s.reqs[3], "deleted/?start=2026-11-28T00%3A00%3A00%2B00%3A00"
 	    "&end=2026-11-29T12%3A00%3A00%2B00%3A00 "));
-	ck_assert_ptr_nonnull(strstr(s.reqs[4], "deleted/?start=2026-11-29T12%3A00%3A00%2B00%3A00"
+	ck_assert_ptr_nonnull(strstr(sc.s.reqs[4], "deleted/?start=2026-11-29T12%3A00%3A00%2B00%3A00"
 	    "&end=2026-12-01T00%3A00%3A00%2B00%3A00 "));
 	ck_assert_ptr_nonnull(strstr(o.all.data, "\"contact_id\":\"003F\""));
 	ck_assert_ptr_nonnull(strstr(o.all.data, "\"contact_id\":\"003G\""));
 	ck_assert_ptr_nonnull(strstr(o.all.data, "\"deleted_through\":"
 	    "\"2026-11-30T23:59:00.000Z\""));
 	ck_assert_ptr_nonnull(strstr(o.all.data, "\"status\":\"success\""));
-	loopsrv_stop(&s);
+	script_stop(&sc);
 	buf_release(&o.all);
-	for (i = 0; i < 5; i++)
-		free(bodies[i]);
 	err_release(&e);
 }
 END_TEST
@@ -450,39 +474,26 @@ END_TEST
 /* a failed sweep is a warning: the pull succeeds, deleted_through stays */
 START_TEST(sf_pull_deleted_fails_softly)
 {
-	static const char empty[] = "{\"totalSize\":0,\"done\":true,\"records\":[]}";
-	static const char bad[] = "[{\"errorCode\":\"UNKNOWN_EXCEPTION\","
-	    "\"message\":\"something broke\"}]";
-	struct loopsrv s;
-	struct loopsrv_step st[3];
+	static const char *const answers[][2] = {
+		{ "200 OK", describe_body },
+		{ "200 OK", empty_page },
+		{ "400 Bad Request", "[{\"errorCode\":\"UNKNOWN_EXCEPTION\","
+		    "\"message\":\"something broke\"}]" },
+	};
+	struct script sc;
 	struct out o;
 	struct err e = ERR_INIT;
-	char *bodies[3];
-	size_t i;
 
-	bodies[0] = resp("200 OK", "", describe_body);
-	bodies[1] = resp("200 OK", "", empty);
-	bodies[2] = resp("400 Bad Request", "", bad);
-	for (i = 0; i < 3; i++) {
-		st[i].action = LS_SEND;
-		st[i].raw = bodies[i];
-		st[i].len = 0;
-	}
-	ck_assert_int_eq(loopsrv_start(&s, st, 3), 0);
-	ck_assert_int_eq(run_pull(&s, 100000,
-	    "{\"bookmarks\":{\"sf_contacts\":{\"system_modstamp\":"
-	    "\"2026-11-28T00:00:00.000Z\",\"deleted_through\":"
-	    "\"2026-11-28T00:00:00.000Z\"}}}", &o, &e), 0);
-	ck_assert_ptr_nonnull(strstr(s.reqs[2], "/sobjects/Contact/deleted/"));
+	script_start(&sc, answers, 3);
+	ck_assert_int_eq(run_pull(&sc.s, 100000, swept_state, &o, &e), 0);
+	ck_assert_ptr_nonnull(strstr(sc.s.reqs[2], "/sobjects/Contact/deleted/"));
 	ck_assert_ptr_nonnull(strstr(o.all.data, "\"deleted_through\":"
 	    "\"2026-11-28T00:00:00.000Z\""));
 	ck_assert_ptr_null(strstr(o.all.data, "\"deleted_through\":"
 	    "\"2026-12-01"));
 	ck_assert_ptr_nonnull(strstr(o.all.data, "\"status\":\"success\""));
-	loopsrv_stop(&s);
+	script_stop(&sc);
 	buf_release(&o.all);
-	for (i = 0; i < 3; i++)
-		free(bodies[i]);
 	err_release(&e);
 }
 END_TEST
