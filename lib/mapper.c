@@ -29,6 +29,7 @@ struct mapper_state {
 	const struct schema_table *last_t;
 	/* the record's members before the record callback, and the text of
 	 * the record after it (see record_splice) */
+	struct json *obj;               /* the current line's record object */
 	struct json *orig[MAX_SPLICE_MEMBERS];
 	size_t norig;
 	struct buf text;
@@ -104,6 +105,7 @@ one_value(struct mapper_state *ms, struct stream_line *l, struct json *parent,
 	v.table = t;
 	v.col = col;
 	v.parent = parent;
+	v.obj = ms->obj;
 	v.line = l;
 	v.why = l->why;
 	v.e = l->e;
@@ -320,6 +322,7 @@ on_line(void *ctx, struct stream_line *l)
 		if (t == NULL)
 			return STREAM_PASS;
 		obj = l->msg.record;
+		ms->obj = obj;
 		f = flagged_for(ms, t);
 		if (o->value_fn && f && f->n) {
 			for (m = obj->child; m; m = next) {
@@ -337,6 +340,7 @@ on_line(void *ctx, struct stream_line *l)
 		}
 	} else if (l->msg.type == SINGER_PLAIN && o->nfields) {
 		obj = l->root;
+		ms->obj = obj;
 	} else {
 		return STREAM_PASS;
 	}

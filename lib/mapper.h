@@ -76,6 +76,7 @@ struct mapper_value {
 	const struct schema_table *table;       /* NULL for a plain object */
 	const struct schema_column *col;        /* NULL for a -f field */
 	struct json *parent;            /* the object (or array) holding it */
+	struct json *obj;               /* the record, or the plain object */
 	const struct stream_line *line; /* file and lineno for messages */
 	struct buf *why;                /* MAPPER_BAD: the reason */
 	struct err *e;                  /* MAPPER_FATAL: the error */

@@ -19,6 +19,7 @@
 #define ELIST COL_EMAIL_LIST
 #define PHONE COL_PHONE
 #define EPOCH COL_EPOCH_MS
+#define COUNTRY COL_COUNTRY
 
 /* Metadata every table ends with (ingested_at is in some seed tables already). */
 #define INGESTED C("ingested_at", TIMESTAMP, 0)
@@ -94,6 +95,7 @@ static const struct schema_column sf_accounts_cols[] = {
 	C("phone", STRING, PHONE),
 	SF_MODSTAMP,
 	C("parent_account_id", STRING, 0),
+	C("billing_country", STRING, COUNTRY),
 	SDC,
 };
 
@@ -112,6 +114,7 @@ static const struct schema_column sf_contacts_cols[] = {
 	SF_MODSTAMP,
 	C("created_date", TIMESTAMP, 0),
 	C("last_modified_date", TIMESTAMP, 0),
+	C("mailing_country", STRING, COUNTRY),
 	SDC,
 };
 
@@ -137,6 +140,7 @@ static const struct schema_column sf_leads_cols[] = {
 	C("converted_date", DATE, 0),
 	SF_MODSTAMP,
 	C("last_modified_date", TIMESTAMP, 0),
+	C("country", STRING, COUNTRY),
 	SDC,
 };
 

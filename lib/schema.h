@@ -39,7 +39,9 @@ enum col_flag {
 	COL_EMAIL = 2,          /* holds one email address */
 	COL_EMAIL_LIST = 4,     /* holds several addresses: an array, or "a@x; b@y" */
 	COL_PHONE = 8,          /* holds one phone number */
-	COL_EPOCH_MS = 16       /* TIMESTAMP the source may send as epoch milliseconds */
+	COL_EPOCH_MS = 16,      /* TIMESTAMP the source may send as epoch milliseconds */
+	COL_COUNTRY = 32        /* the country of the row's phone numbers (a name
+	                           or ISO code): their default region */
 };
 
 struct schema_column {

@@ -59,6 +59,7 @@ static const struct sf_col account_cols[] = {
 	{ "phone", "Phone", CV_STR, 0, 0 },
 	{ "system_modstamp", "SystemModstamp", CV_TS, 0, 0 },
 	{ "parent_account_id", "ParentId", CV_STR, 0, 0 },
+	{ "billing_country", "BillingCountry", CV_STR, 0, 0 },
 };
 
 static const struct sf_col contact_cols[] = {
@@ -74,6 +75,7 @@ static const struct sf_col contact_cols[] = {
 	{ "system_modstamp", "SystemModstamp", CV_TS, 0, 0 },
 	{ "created_date", "CreatedDate", CV_TS, 0, 0 },
 	{ "last_modified_date", "LastModifiedDate", CV_TS, 0, 0 },
+	{ "mailing_country", "MailingCountry", CV_STR, 0, 0 },
 };
 
 static const struct sf_col lead_cols[] = {
@@ -98,6 +100,7 @@ static const struct sf_col lead_cols[] = {
 	{ "converted_date", "ConvertedDate", CV_DATE, 0, 0 },
 	{ "system_modstamp", "SystemModstamp", CV_TS, 0, 0 },
 	{ "last_modified_date", "LastModifiedDate", CV_TS, 0, 0 },
+	{ "country", "Country", CV_STR, 0, 0 },
 };
 
 static const struct sf_col opportunity_cols[] = {

@@ -79,6 +79,7 @@ CREATE TABLE IF NOT EXISTS `sf_accounts` (
   phone STRING,
   system_modstamp TIMESTAMP,
   parent_account_id STRING,
+  billing_country STRING,
   _sdc_extracted_at TIMESTAMP,
   _sdc_deleted_at TIMESTAMP,
   PRIMARY KEY (account_id) NOT ENFORCED
@@ -100,6 +101,7 @@ CREATE TABLE IF NOT EXISTS `sf_contacts` (
   system_modstamp TIMESTAMP,
   created_date TIMESTAMP,
   last_modified_date TIMESTAMP,
+  mailing_country STRING,
   _sdc_extracted_at TIMESTAMP,
   _sdc_deleted_at TIMESTAMP,
   PRIMARY KEY (contact_id) NOT ENFORCED
@@ -128,6 +130,7 @@ CREATE TABLE IF NOT EXISTS `sf_leads` (
   converted_date DATE,
   system_modstamp TIMESTAMP,
   last_modified_date TIMESTAMP,
+  country STRING,
   _sdc_extracted_at TIMESTAMP,
   _sdc_deleted_at TIMESTAMP,
   PRIMARY KEY (lead_id) NOT ENFORCED

@@ -78,6 +78,7 @@ CREATE TABLE IF NOT EXISTS sf_accounts (
 	phone TEXT,
 	system_modstamp TEXT,
 	parent_account_id TEXT,
+	billing_country TEXT,
 	_sdc_extracted_at TEXT,
 	_sdc_deleted_at TEXT,
 	PRIMARY KEY (account_id)
@@ -99,6 +100,7 @@ CREATE TABLE IF NOT EXISTS sf_contacts (
 	system_modstamp TEXT,
 	created_date TEXT,
 	last_modified_date TEXT,
+	mailing_country TEXT,
 	_sdc_extracted_at TEXT,
 	_sdc_deleted_at TEXT,
 	PRIMARY KEY (contact_id)
@@ -127,6 +129,7 @@ CREATE TABLE IF NOT EXISTS sf_leads (
 	converted_date TEXT,
 	system_modstamp TEXT,
 	last_modified_date TEXT,
+	country TEXT,
 	_sdc_extracted_at TEXT,
 	_sdc_deleted_at TEXT,
 	PRIMARY KEY (lead_id)

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "country.h"
 #include "diag.h"
 #include "mapper.h"
 #include "phone.h"
@@ -19,15 +20,54 @@
 #include "banned.h"
 
 static const char usage[] =
-	"usage: normalize-phone [--region CC] [-f FIELD]... [--keep-invalid] [--strict]\n"
-	"                       [--max-line SIZE] [--log-format text|json] [-v] [-q]\n"
-	"                       [FILE...]\n";
+	"usage: normalize-phone [--region CC] [--ignore-country] [-f FIELD]...\n"
+	"                       [--keep-invalid] [--strict] [--max-line SIZE]\n"
+	"                       [--log-format text|json] [-v] [-q] [FILE...]\n";
 
 struct ctx {
 	struct phone_value_opts opts;
 	struct phone_value_counts counts;
 	struct buf why;
+	int use_country;                /* not --ignore-country */
+	/* the record whose region was worked out last, and that region */
+	const char *rfile;
+	unsigned long rline;
+	const char *rregion;
+	unsigned long by_country;       /* values read in a record's country */
 };
+
+/*
+ * The region of a record's numbers: its country column (COL_COUNTRY, e.g.
+ * sf_contacts.mailing_country) when it names a country the phone metadata
+ * knows, else NULL (the default region applies).
+ */
+static const char *
+record_region(struct ctx *c, const struct mapper_value *v)
+{
+	const struct schema_table *t = v->table;
+	const struct json *cv;
+	const char *cc;
+	size_t i;
+
+	if (c->rfile == v->line->file && c->rline == v->line->lineno)
+		return c->rregion;
+	c->rfile = v->line->file;
+	c->rline = v->line->lineno;
+	c->rregion = NULL;
+	for (i = 0; i < t->ncols; i++) {
+		if (!(t->cols[i].flags & COL_COUNTRY))
+			continue;
+		cv = json_get(v->obj, t->cols[i].name);
+		if (!json_is_str(cv))
+			continue;
+		cc = country_region(cv->s, cv->n);
+		if (cc && phone_country_code_for_region(cc) != 0) {
+			c->rregion = cc;
+			break;
+		}
+	}
+	return c->rregion;
+}
 
 static enum mapper_verdict
 on_value(void *p, struct mapper_value *v)
@@ -45,6 +85,14 @@ on_value(void *p, struct mapper_value *v)
 	o = c->opts;
 	if (required)
 		o.keep_invalid = 1;
+	if (c->use_country && v->table && v->obj) {
+		const char *cc = record_region(c, v);
+
+		if (cc) {
+			o.region = cc;
+			c->by_country++;
+		}
+	}
 	r = phone_value_normalize(v->doc, *v->slot, &o, &c->counts, &st,
 		&c->why);
 	switch (r) {
@@ -81,6 +129,9 @@ on_end(void *p, struct stream *st)
 		diag_warn("%lu %s", c->counts.rejected, c->counts.rejected == 1 ?
 			"value was not a valid phone number" :
 			"values were not valid phone numbers");
+	if (c->by_country)
+		diag_debug("%lu value%s read in their record's country",
+			c->by_country, c->by_country == 1 ? "" : "s");
 	if (c->counts.extensions)
 		diag_info("%lu extension%s dropped (E.164 has none)",
 			c->counts.extensions, c->counts.extensions == 1 ? "" : "s");
@@ -110,6 +161,7 @@ main(int argc, char **argv)
 		{ "region", required_argument, NULL, 'r' },
 		{ "field", required_argument, NULL, 'f' },
 		{ "keep-invalid", no_argument, NULL, 'k' },
+		{ "ignore-country", no_argument, NULL, 'C' },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -133,6 +185,7 @@ main(int argc, char **argv)
 		case 'r': region_flag = optarg; break;
 		case 'f': fields[nfields++] = optarg; break;
 		case 'k': c.opts.keep_invalid = 1; break;
+		case 'C': c.use_country = -1; break;
 		case CLI_OPT_VERSION:
 			printf("normalize-phone (salesintel) %s, libphonenumber metadata %s\n",
 				SI_VERSION, phone_metadata_version());
@@ -154,6 +207,7 @@ main(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	c.opts.region = region_buf;
+	c.use_country = c.use_country == 0;
 	buf_init(&c.why, 0);
 	mo.stream.files = (const char *const *)(argv + optind);
 	mo.stream.nfiles = (size_t)(argc - optind);

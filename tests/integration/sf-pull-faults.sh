@@ -53,7 +53,7 @@ for f in 429 500 503 reset truncate 401 slow; do
 	# a 401 is refreshed once per request: never two in a row for one
 	burst=3
 	[ "$f" = 401 ] && burst=1
-	start --faults "$f=0.25" --slow-ms 20 --fault-burst "$burst"
+	start --faults "$f=0.35" --slow-ms 20 --fault-burst "$burst"
 	sf-pull --object $objects >"$TMPDIR/$f.jsonl" 2>"$TMPDIR/$f.err" ||
 		{ tail -n 3 "$TMPDIR/$f.err" >&2; fail "fault $f: exit $?"; }
 	same "fault-$f" "$TMPDIR/$f.jsonl"
