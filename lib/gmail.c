@@ -698,6 +698,58 @@ struct slot {
 };
 
 /*
+ * POST one batch of k GETs (paths[i] answered as part cids[i]) and parse
+ * its answer into br.  Returns api_do's code (r holds the response, the
+ * caller releases it); *damaged is set, and e left clear, when a 2xx
+ * answer is not a readable batch.
+ */
+static int
+batch_post(struct ctx *x, const char **paths, const char **cids, size_t k,
+    struct http_response *r, struct gmail_batch_resp *br, int *damaged,
+    struct err *e)
+{
+	struct buf body = BUF_INIT, bnd = BUF_INIT, ct = BUF_INIT;
+	struct buf url = BUF_INIT, rct = BUF_INIT;
+	struct http_request q;
+	const char *hdrs[2];
+	int rc;
+
+	*damaged = 0;
+	x->rng = x->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+	buf_printf(&bnd, "gp_%016llx", (unsigned long long)x->rng);
+	gmail_batch_build(&body, buf_cstr(&bnd), paths, cids, k);
+	buf_printf(&ct, "Content-Type: multipart/mixed; boundary=%s",
+	    buf_cstr(&bnd));
+	hdrs[0] = buf_cstr(&ct);
+	hdrs[1] = NULL;
+	buf_printf(&url, "%s/batch/gmail/v1", x->base);
+	memset(&q, 0, sizeof(q));
+	q.method = "POST";
+	q.url = buf_cstr(&url);
+	q.headers = hdrs;
+	q.body = body.data;
+	q.body_len = body.len;
+	q.auth = 1;
+	q.cost = (double)k * COST_GET;
+	http_response_init(r);
+	rc = api_do(x, &q, r, e);
+	if (!rc) {
+		http_header_get(r, "Content-Type", &rct);
+		if (gmail_batch_parse(br, buf_cstr(&rct), buf_cstr(&r->body),
+		    r->body.len, e) != 0) {
+			err_release(e);
+			*damaged = 1;
+		}
+	}
+	buf_release(&body);
+	buf_release(&bnd);
+	buf_release(&ct);
+	buf_release(&url);
+	buf_release(&rct);
+	return rc;
+}
+
+/*
  * Fetch the noted attachments through the batch endpoint into the cache.
  * Parts that fail are left out: the message then fetches them alone.
  */
@@ -710,15 +762,12 @@ fetch_attachments(struct ctx *x, struct err *e)
 	for (start = 0; start < x->need_mid.n && !rc; start += (size_t)x->batch) {
 		size_t k = x->need_mid.n - start < (size_t)x->batch ?
 		    x->need_mid.n - start : (size_t)x->batch;
-		struct buf body = BUF_INIT, bnd = BUF_INIT, ct = BUF_INIT;
-		struct buf url = BUF_INIT, rct = BUF_INIT;
 		const char **paths = xcalloc(k, sizeof(*paths));
 		const char **cids = xcalloc(k, sizeof(*cids));
 		struct buf *pb = xcalloc(k, sizeof(*pb)), *cb = xcalloc(k, sizeof(*cb));
-		struct http_request q;
 		struct http_response r;
 		struct gmail_batch_resp br = { NULL, 0 };
-		const char *hdrs[2];
+		int damaged;
 
 		for (i = 0; i < k; i++) {
 			buf_init(&pb[i], 0);
@@ -733,30 +782,8 @@ fetch_attachments(struct ctx *x, struct err *e)
 			paths[i] = buf_cstr(&pb[i]);
 			cids[i] = buf_cstr(&cb[i]);
 		}
-		x->rng = x->rng * 6364136223846793005ULL + 1442695040888963407ULL;
-		buf_printf(&bnd, "gp_%016llx", (unsigned long long)x->rng);
-		gmail_batch_build(&body, buf_cstr(&bnd), paths, cids, k);
-		buf_printf(&ct, "Content-Type: multipart/mixed; boundary=%s",
-		    buf_cstr(&bnd));
-		hdrs[0] = buf_cstr(&ct);
-		hdrs[1] = NULL;
-		buf_printf(&url, "%s/batch/gmail/v1", x->base);
-		memset(&q, 0, sizeof(q));
-		q.method = "POST";
-		q.url = buf_cstr(&url);
-		q.headers = hdrs;
-		q.body = body.data;
-		q.body_len = body.len;
-		q.auth = 1;
-		q.cost = (double)k * COST_GET;
-		http_response_init(&r);
-		rc = api_do(x, &q, &r, e);
-		if (!rc) {
-			http_header_get(&r, "Content-Type", &rct);
-			if (gmail_batch_parse(&br, buf_cstr(&rct), buf_cstr(&r.body),
-			    r.body.len, e) != 0)
-				err_release(e);     /* the messages fetch them alone */
-		}
+		/* a damaged answer: the messages fetch them alone */
+		rc = batch_post(x, paths, cids, k, &r, &br, &damaged, e);
 		for (i = 0; i < k && !rc; i++) {
 			const struct gmail_batch_part *p = gmail_batch_find(&br, cids[i]);
 			struct json_doc doc;
@@ -798,11 +825,6 @@ fetch_attachments(struct ctx *x, struct err *e)
 		free(cb);
 		free(paths);
 		free(cids);
-		buf_release(&body);
-		buf_release(&bnd);
-		buf_release(&ct);
-		buf_release(&url);
-		buf_release(&rct);
 	}
 	idlist_clear(&x->need_mid);
 	idlist_clear(&x->need_aid);
@@ -826,18 +848,15 @@ fetch_batch(struct ctx *x, char **ids, size_t n, struct err *e)
 		buf_init(&s[i].rec, 0);
 	}
 	for (round = 1; left > 0 && !rc; round++) {
-		struct buf body = BUF_INIT, bnd = BUF_INIT, ct = BUF_INIT;
-		struct buf url = BUF_INIT;
 		const char **paths = xcalloc(left, sizeof(*paths));
 		const char **cids = xcalloc(left, sizeof(*cids));
 		size_t *which = xcalloc(left, sizeof(*which)), k = 0;
 		struct buf *pbuf = xcalloc(left, sizeof(*pbuf));
 		struct buf *cbuf = xcalloc(left, sizeof(*cbuf));
-		struct http_request q;
 		struct http_response r;
 		struct gmail_batch_resp br = { NULL, 0 };
-		const char *hdrs[2];
 		long wait = 0;
+		int damaged;
 
 		for (i = 0; i < n; i++) {
 			if (s[i].done)
@@ -853,38 +872,9 @@ fetch_batch(struct ctx *x, char **ids, size_t n, struct err *e)
 			which[k] = i;
 			k++;
 		}
-		x->rng = x->rng * 6364136223846793005ULL + 1442695040888963407ULL;
-		buf_printf(&bnd, "gp_%016llx", (unsigned long long)x->rng);
-		gmail_batch_build(&body, buf_cstr(&bnd), paths, cids, k);
-		buf_printf(&ct, "Content-Type: multipart/mixed; boundary=%s",
-		    buf_cstr(&bnd));
-		hdrs[0] = buf_cstr(&ct);
-		hdrs[1] = NULL;
-		buf_printf(&url, "%s/batch/gmail/v1", x->base);
-		memset(&q, 0, sizeof(q));
-		q.method = "POST";
-		q.url = buf_cstr(&url);
-		q.headers = hdrs;
-		q.body = body.data;
-		q.body_len = body.len;
-		q.auth = 1;
-		q.cost = (double)k * COST_GET;
-		http_response_init(&r);
-		rc = api_do(x, &q, &r, e);
-		if (!rc) {
-			struct buf rct = BUF_INIT;
-
-			http_header_get(&r, "Content-Type", &rct);
-			rc = gmail_batch_parse(&br, buf_cstr(&rct), buf_cstr(&r.body),
-			    r.body.len, e);
-			if (rc) {
-				/* a damaged answer: all parts again */
-				err_release(e);
-				rc = 0;
-				wait = 1000;
-			}
-			buf_release(&rct);
-		}
+		rc = batch_post(x, paths, cids, k, &r, &br, &damaged, e);
+		if (damaged)
+			wait = 1000;    /* a damaged answer: all parts again */
 		for (i = 0; i < k && !rc; i++) {
 			struct slot *sl = &s[which[i]];
 			const struct gmail_batch_part *p = gmail_batch_find(&br, cids[i]);
@@ -975,10 +965,6 @@ fetch_batch(struct ctx *x, char **ids, size_t n, struct err *e)
 		free(paths);
 		free(cids);
 		free(which);
-		buf_release(&body);
-		buf_release(&bnd);
-		buf_release(&ct);
-		buf_release(&url);
 		if (!rc && left > 0) {
 			long b;
 
