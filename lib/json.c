@@ -813,47 +813,37 @@ member:
 size_t
 json_src_end(const char *text, size_t n, const struct json *v)
 {
-	size_t i, depth = 0;
-	int in_str = 0;
-	const char *q;
+	size_t i, end = 0;
 
-	if (v->src == 0 || (size_t)v->src - 1 >= n)
+	if (v->src == 0)
 		return 0;
 	i = (size_t)v->src - 1;
 	switch (v->type) {
 	case JSON_NULL:
 	case JSON_TRUE:
-		return i + 4 <= n ? i + 4 : 0;
+		end = i + 4;
+		break;
 	case JSON_FALSE:
-		return i + 5 <= n ? i + 5 : 0;
+		end = i + 5;
+		break;
 	case JSON_NUMBER:
-		return i + v->n <= n ? i + v->n : 0;
+		end = i + v->n;
+		break;
 	case JSON_STRING:
-		/* canonical text: no backslash, so the text is the value */
+		/* canonical text has no escape: every string's text is '"' +
+		 * its value + '"' (and plain) */
 		if ((v->flags & JSON_PLAIN_STR) && i + v->n + 2 <= n &&
 		    text[i + v->n + 1] == '"')
-			return i + v->n + 2;
-		q = i + 1 < n ? memchr(text + i + 1, '"', n - i - 1) : NULL;
-		return q ? (size_t)(q - text) + 1 : 0;
+			end = i + v->n + 2;
+		break;
 	case JSON_ARRAY:
 	case JSON_OBJECT:
-		if (v->end != 0)
-			return (size_t)v->end - 1 <= n ? (size_t)v->end - 1 : 0;
-		for (; i < n; i++) {
-			char c = text[i];
-
-			if (c == '"')
-				in_str = !in_str;
-			else if (in_str)
-				continue;
-			else if (c == '[' || c == '{')
-				depth++;
-			else if ((c == ']' || c == '}') && --depth == 0)
-				return i + 1;
-		}
-		return 0;
+		/* the parser notes where every container of a canonical
+		 * text (which is under JSON_SRC_MAX bytes) ends */
+		end = v->end ? (size_t)v->end - 1 : 0;
+		break;
 	}
-	return 0;
+	return end > i && end <= n ? end : 0;
 }
 
 /* ---- lookups ---- */
