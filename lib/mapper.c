@@ -149,17 +149,10 @@ value(struct mapper_state *ms, struct stream_line *l, struct json *parent,
 static const struct flagged *
 flagged_for(const struct mapper_state *ms, const struct schema_table *t)
 {
-	size_t i;
-
 	/* the table array is in schema order (see mapper_run) */
-	i = schema_table_index(t);
-	if (i < ms->ntables && ms->tables[i].t == t)
-		return &ms->tables[i];
+	size_t i = schema_table_index(t);
 
-	for (i = 0; i < ms->ntables; i++)
-		if (ms->tables[i].t == t)
-			return &ms->tables[i];
-	return NULL;
+	return i < ms->ntables ? &ms->tables[i] : NULL;
 }
 
 static const struct schema_column *
