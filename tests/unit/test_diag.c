@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "check_main.h"
+#include "tmpfile.h"
 
 /* registered secrets are scrubbed, also URL-encoded and without a trailing newline */
 START_TEST(diag_scrub_secrets)
@@ -47,53 +48,40 @@ START_TEST(diag_set_format_names)
 END_TEST
 
 
-static void
-read_file(const char *path, char *out, size_t cap)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	ck_assert_int_ge(fd, 0);
-	n = read(fd, out, cap - 1);
-	ck_assert_int_ge(n, 0);
-	out[n] = '\0';
-	close(fd);
-}
-
 /*
  * stderr not a terminal: warnings wait (whole lines) until an error, a
  * diag_flush or a full buffer, and come out in order.
  */
 START_TEST(diag_warnings_batched)
 {
-	const char *tmp = getenv("TMPDIR");
-	char path[256], got[16384], want[16384];
+	char path[256], want[16384];
+	struct buf got = BUF_INIT;
 	int fd, saved, i;
 
-	snprintf(path, sizeof(path), "%s/si-diag-XXXXXX", tmp ? tmp : "/tmp");
-	fd = mkstemp(path);
+	tmp_create(path, sizeof(path), "diag");
+	fd = open(path, O_WRONLY);
 	ck_assert_int_ge(fd, 0);
 	saved = dup(2);
 	dup2(fd, 2);
 	diag_init("t");
 	/* outside a batch: at once */
 	diag_warn("zero");
-	read_file(path, got, sizeof(got));
-	ck_assert_str_eq(got, "t: warning: zero\n");
+	tmp_read(path, &got);
+	ck_assert_str_eq(buf_cstr(&got), "t: warning: zero\n");
 	ck_assert_int_eq(ftruncate(fd, 0), 0);
 	lseek(fd, 0, SEEK_SET);
 	diag_batch(1);
 	diag_warn("one");
 	diag_info("two");
-	read_file(path, got, sizeof(got));
-	ck_assert_str_eq(got, "");
+	tmp_read(path, &got);
+	ck_assert_str_eq(buf_cstr(&got), "");
 	diag_error("three");
-	read_file(path, got, sizeof(got));
-	ck_assert_str_eq(got, "t: warning: one\nt: two\nt: three\n");
+	tmp_read(path, &got);
+	ck_assert_str_eq(buf_cstr(&got), "t: warning: one\nt: two\nt: three\n");
 	diag_warn("four");
 	diag_flush();
-	read_file(path, got, sizeof(got));
-	ck_assert_str_eq(got, "t: warning: one\nt: two\nt: three\n"
+	tmp_read(path, &got);
+	ck_assert_str_eq(buf_cstr(&got), "t: warning: one\nt: two\nt: three\n"
 	    "t: warning: four\n");
 	/* a full buffer is written whole lines at a time, nothing lost */
 	ck_assert_int_eq(ftruncate(fd, 0), 0);
@@ -106,22 +94,23 @@ START_TEST(diag_warnings_batched)
 		snprintf(line, sizeof(line), "t: warning: line %d\n", i);
 		strcat(want, line);
 	}
-	read_file(path, got, sizeof(got));
-	ck_assert_uint_gt(strlen(got), 0);
-	ck_assert_uint_lt(strlen(got), strlen(want));
-	ck_assert_int_eq(got[strlen(got) - 1], '\n');
+	tmp_read(path, &got);
+	ck_assert_uint_gt(got.len, 0);
+	ck_assert_uint_lt(got.len, strlen(want));
+	ck_assert_int_eq(got.data[got.len - 1], '\n');
 	diag_flush();
-	read_file(path, got, sizeof(got));
-	ck_assert_str_eq(got, want);
+	tmp_read(path, &got);
+	ck_assert_str_eq(buf_cstr(&got), want);
 	/* the end of a batch flushes */
 	diag_warn("last");
 	diag_batch(0);
-	read_file(path, got, sizeof(got));
-	ck_assert_ptr_nonnull(strstr(got, "t: warning: last\n"));
+	tmp_read(path, &got);
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&got), "t: warning: last\n"));
 	dup2(saved, 2);
 	close(saved);
 	close(fd);
 	unlink(path);
+	buf_release(&got);
 }
 END_TEST
 

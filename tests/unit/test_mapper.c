@@ -7,28 +7,17 @@
 
 #include "mapper.h"
 #include "check_main.h"
+#include "tmpfile.h"
 
 static char in_path[256], out_path[256];
 static struct buf out = BUF_INIT, log_ = BUF_INIT;
 static int end_seen;
 
 static void
-tmpname(char *p, size_t n)
-{
-	const char *tmp = getenv("TMPDIR");
-	int fd;
-
-	snprintf(p, n, "%s/si-mapper-XXXXXX", tmp ? tmp : "/tmp");
-	fd = mkstemp(p);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-}
-
-static void
 setup(void)
 {
-	tmpname(in_path, sizeof(in_path));
-	tmpname(out_path, sizeof(out_path));
+	tmp_create(in_path, sizeof(in_path), "mapper");
+	tmp_create(out_path, sizeof(out_path), "mapper");
 	buf_reset(&out);
 	buf_reset(&log_);
 	end_seen = 0;
@@ -120,8 +109,6 @@ run(const char *in, const char *const *fields, size_t nfields,
 {
 	struct mapper_opts o;
 	const char *files[] = { in_path };
-	char chunk[4096];
-	ssize_t n;
 	int fd, rc, magic = 42;
 
 	fd = open(in_path, O_WRONLY | O_TRUNC);
@@ -143,11 +130,7 @@ run(const char *in, const char *const *fields, size_t nfields,
 	o.stream.out_fd = fd;
 	rc = mapper_run(&o);
 	close(fd);
-	fd = open(out_path, O_RDONLY);
-	buf_reset(&out);
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		buf_add(&out, chunk, (size_t)n);
-	close(fd);
+	tmp_read(out_path, &out);
 	ck_assert_int_eq(end_seen, 42);
 	return rc;
 }

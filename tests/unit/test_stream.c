@@ -8,6 +8,7 @@
 
 #include "stream.h"
 #include "check_main.h"
+#include "tmpfile.h"
 
 static char in_path[256], in2_path[256], out_path[256];
 static struct buf out = BUF_INIT, reports = BUF_INIT;
@@ -15,32 +16,11 @@ static struct stream_stats stats;
 static int on_end_calls;
 
 static void
-tmpname(char *p, size_t n)
-{
-	const char *tmp = getenv("TMPDIR");
-	int fd;
-
-	snprintf(p, n, "%s/si-stream-XXXXXX", tmp ? tmp : "/tmp");
-	fd = mkstemp(p);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-}
-
-static void
-put(const char *p, const char *content, size_t n)
-{
-	int fd = open(p, O_WRONLY | O_TRUNC);
-
-	ck_assert_int_eq(write(fd, content, n), (ssize_t)n);
-	close(fd);
-}
-
-static void
 setup(void)
 {
-	tmpname(in_path, sizeof(in_path));
-	tmpname(in2_path, sizeof(in2_path));
-	tmpname(out_path, sizeof(out_path));
+	tmp_create(in_path, sizeof(in_path), "stream");
+	tmp_create(in2_path, sizeof(in2_path), "stream");
+	tmp_create(out_path, sizeof(out_path), "stream");
 	buf_reset(&out);
 	buf_reset(&reports);
 	on_end_calls = 0;
@@ -80,8 +60,6 @@ run_files(const char *const *files, size_t nfiles, int strict, stream_fn fn,
     void *ctx, int (*on_end)(void *, struct stream *))
 {
 	struct stream_opts o;
-	char chunk[4096];
-	ssize_t n;
 	int fd, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -95,11 +73,7 @@ run_files(const char *const *files, size_t nfiles, int strict, stream_fn fn,
 	o.out_fd = fd;
 	rc = stream_run(&o, fn, ctx);
 	close(fd);
-	fd = open(out_path, O_RDONLY);
-	buf_reset(&out);
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		buf_add(&out, chunk, (size_t)n);
-	close(fd);
+	tmp_read(out_path, &out);
 	return rc;
 }
 
@@ -108,7 +82,7 @@ run(const char *input, size_t n, int strict, stream_fn fn, void *ctx)
 {
 	const char *files[] = { in_path };
 
-	put(in_path, input, n);
+	tmp_put(in_path, input, n);
 	return run_files(files, 1, strict, fn, ctx, NULL);
 }
 
@@ -253,7 +227,7 @@ START_TEST(stream_run_emit_and_end)
 	const char *files[] = { in_path };
 	const char in[] = "{\"emit\":1,\"e\":\"x\"}\n";
 
-	put(in_path, in, sizeof(in) - 1);
+	tmp_put(in_path, in, sizeof(in) - 1);
 	ck_assert_int_eq(run_files(files, 1, 0, mapper, NULL, count_end), 0);
 	ck_assert_str_eq(buf_cstr(&out),
 	    "{\"extra\":1}\n{\"emit\":1,\"e\":\"X\"}\n{\"end\":true}\n");
@@ -266,8 +240,8 @@ START_TEST(stream_run_files)
 {
 	const char *files[] = { in_path, "/nonexistent/zz", in2_path };
 
-	put(in_path, "{\"e\":\"a\"}\nx\n", 12);
-	put(in2_path, "y\n{\"e\":\"b\"}\n", 12);
+	tmp_put(in_path, "{\"e\":\"a\"}\nx\n", 12);
+	tmp_put(in2_path, "y\n{\"e\":\"b\"}\n", 12);
 	ck_assert_int_eq(run_files(files, 3, 0, mapper, NULL, NULL),
 	    EX_NOINPUT);
 	ck_assert_str_eq(buf_cstr(&out), "{\"e\":\"A\"}\n{\"e\":\"B\"}\n");
@@ -300,7 +274,7 @@ START_TEST(stream_run_hostile)
 	for (i = 0; i < 100000; i++)
 		buf_addch(&in, '[');
 	buf_addstr(&in, "\n{\"e\":\"b\"}\n");
-	put(in_path, in.data, in.len);
+	tmp_put(in_path, in.data, in.len);
 	memset(&o, 0, sizeof(o));
 	o.files = files;
 	o.nfiles = 1;
@@ -327,7 +301,7 @@ START_TEST(stream_run_dev_full)
 
 	if (fd < 0)
 		return;
-	put(in_path, "{\"e\":\"a\"}\n", 10);
+	tmp_put(in_path, "{\"e\":\"a\"}\n", 10);
 	memset(&o, 0, sizeof(o));
 	o.files = files;
 	o.nfiles = 1;
@@ -349,7 +323,7 @@ START_TEST(stream_run_epipe)
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < 100000; i++)
 		buf_addstr(&in, "{\"e\":\"abc\"}\n");
-	put(in_path, in.data, in.len);
+	tmp_put(in_path, in.data, in.len);
 	ck_assert_int_eq(pipe(p), 0);
 	close(p[0]);
 	memset(&o, 0, sizeof(o));
@@ -578,7 +552,7 @@ START_TEST(stream_splice_random)
 		gen_value(&in, 0, kind == 2, kind == 3);
 		buf_addstr(&in, "}\n");
 	}
-	put(in_path, in.data, in.len);
+	tmp_put(in_path, in.data, in.len);
 	ck_assert_int_eq(run_files(files, 1, 0, splicer, &c, NULL), 0);
 	ck_assert_uint_eq(stats.changed, 3000);
 	ck_assert_uint_eq(out.len, c.expect.len);
