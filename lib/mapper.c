@@ -33,6 +33,10 @@ struct mapper_state {
 	struct json *orig[MAX_SPLICE_MEMBERS];
 	size_t norig;
 	struct buf text;
+	/* mapper_record_tail: allowed for this record; handed out, the
+	 * length of the text before the callback's, and where it goes */
+	int tail_ok, tail;
+	size_t tail_base, tail_at;
 };
 
 static struct json *
@@ -275,6 +279,48 @@ record_splice(struct mapper_state *ms, struct stream_line *l,
 	    ms->text.len);
 }
 
+struct buf *
+mapper_record_tail(struct mapper_record *rec)
+{
+	struct mapper_state *ms = rec->ms;
+	const struct stream_line *l = rec->line;
+	size_t end;
+
+	if (ms == NULL || !ms->tail_ok || rec->obj != ms->obj)
+		return NULL;
+	if (!ms->tail) {
+		end = json_src_end(l->text, l->len, rec->obj);
+		if (end == 0)
+			return NULL;
+		ms->tail_at = end - 1;
+		ms->tail = 1;
+	}
+	buf_reset(&ms->text);
+	if (rec->obj->child != NULL)
+		buf_addch(&ms->text, ',');
+	ms->tail_base = ms->text.len;
+	return &ms->text;
+}
+
+/* After a record callback that asked for mapper_record_tail: 1 when it
+ * wrote members there (noted as the line's change), 0 when it did not,
+ * -1 when they did not fit in memory (the tree does not hold them). */
+static int
+tail_splice(struct mapper_state *ms, struct stream_line *l)
+{
+	ms->tail = 0;
+	if (ms->text.len == ms->tail_base)
+		return 0;
+	if (buf_failed(&ms->text)) {
+		err_set(l->e, EX_OSERR, "out of memory writing line %lu",
+		    l->lineno);
+		return -1;
+	}
+	stream_note_raw(l, ms->tail_at, ms->tail_at, ms->text.data,
+	    ms->text.len);
+	return 1;
+}
+
 static enum stream_verdict
 to_stream(enum mapper_verdict r)
 {
@@ -307,7 +353,7 @@ on_line(void *ctx, struct stream_line *l)
 	const struct flagged *f = NULL;
 	struct json *obj, *m, *next;
 	enum mapper_verdict r;
-	int changed = 0, snap;
+	int changed = 0, snap, tail;
 	size_t i;
 
 	if (l->msg.type == SINGER_RECORD) {
@@ -365,15 +411,22 @@ on_line(void *ctx, struct stream_line *l)
 		rec.line = l;
 		rec.why = l->why;
 		rec.e = l->e;
+		rec.ms = ms;
 		snap = record_snapshot(ms, l, obj);
+		ms->tail_ok = snap && !changed;
+		ms->tail = 0;
 		r = o->record_fn(o->ctx, &rec);
 		if (r == MAPPER_BAD || r == MAPPER_FATAL)
 			return to_stream(r);
+		tail = ms->tail ? tail_splice(ms, l) : 0;
+		if (tail < 0)
+			return STREAM_FATAL;
 		if (r == MAPPER_CHANGED) {
 			changed = 1;
-			if (snap)
+			/* (when tail, the new members go as text) */
+			if (!tail && snap)
 				record_splice(ms, l, obj);
-			else
+			else if (!tail)
 				stream_note_opaque(l);
 		} else if (changed) {
 			/* values changed: whatever the callback did goes out
@@ -399,6 +452,14 @@ bad_hook(void *ctx, const char *file, unsigned long line, const char *why)
 	const struct mapper_state *ms = ctx;
 
 	ms->o->stream.on_bad(ms->o->ctx, file, line, why);
+}
+
+static void
+ahead_hook(void *ctx, const char *text, size_t len)
+{
+	const struct mapper_state *ms = ctx;
+
+	ms->o->stream.ahead(ms->o->ctx, text, len);
 }
 
 int
@@ -432,6 +493,8 @@ mapper_run(const struct mapper_opts *o)
 		so.on_end = end_hook;
 	if (so.on_bad)
 		so.on_bad = bad_hook;
+	if (so.ahead)
+		so.ahead = ahead_hook;
 	rc = stream_run(&so, on_line, &ms);
 	for (i = 0; i < ms.ntables; i++) {
 		free(ms.tables[i].cols);

@@ -82,6 +82,8 @@ struct mapper_value {
 	struct err *e;                  /* MAPPER_FATAL: the error */
 };
 
+struct mapper_state;
+
 struct mapper_record {
 	struct json_doc *doc;
 	struct json *obj;               /* the record object, or the plain object */
@@ -95,6 +97,7 @@ struct mapper_record {
 	const struct stream_line *line;
 	struct buf *why;
 	struct err *e;
+	struct mapper_state *ms;        /* the mapper's own */
 };
 
 typedef enum mapper_verdict (*mapper_value_fn)(void *ctx,
@@ -114,6 +117,21 @@ struct mapper_opts {
 	mapper_record_fn record_fn;     /* may be NULL */
 	void *ctx;                      /* for the callbacks (and stream hooks) */
 };
+
+/*
+ * Adding members as text, for a record callback that only appends new
+ * members at the end of the record (a fast path: no nodes are built).
+ * mapper_record_tail returns a buffer for the members' text, or NULL when
+ * the line cannot be written that way (it is not compact and escape-free,
+ * or a value callback changed it): then change the tree as usual.  The
+ * callback writes the members exactly as json_write_member would
+ * ('"name":value'), separated by commas, without a leading one, leaves
+ * the tree untouched and returns MAPPER_CHANGED; the line is written with
+ * that text before the record's closing brace.  Asking for the buffer and
+ * writing nothing to it commits to nothing.  The names must not be in the
+ * record already (the callback checks).
+ */
+struct buf *mapper_record_tail(struct mapper_record *rec);
 
 /* Run; returns the exit code (see stream_run). */
 int mapper_run(const struct mapper_opts *o);

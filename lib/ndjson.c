@@ -50,7 +50,8 @@ ndjson_reader_set_fd(struct ndjson_reader *r, int fd, const char *name)
 	r->fd = fd;
 	r->name = name;
 	r->lineno = 0;
-	r->start = r->end = r->scan = 0;
+	r->start = r->end = r->scan = r->peek = 0;
+	r->npeek = 0;
 	r->eof = r->skipping = 0;
 }
 
@@ -187,6 +188,7 @@ fill(struct ndjson_reader *r, struct err *e)
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->scan -= r->start;
+		r->peek = r->peek > r->start ? r->peek - r->start : 0;
 		r->start = 0;
 	}
 	if (r->end == r->cap || r->cap - r->end < READ_CHUNK / 4) {
@@ -237,6 +239,7 @@ ndjson_reader_next(struct ndjson_reader *r, const char **line, size_t *len,
 			if (nl) {
 				r->start = r->scan = (size_t)(nl - r->buf) + 1;
 				r->skipping = 0;
+				r->npeek = 0;
 				continue;
 			}
 			r->start = r->end = r->scan = 0;
@@ -254,6 +257,8 @@ ndjson_reader_next(struct ndjson_reader *r, const char **line, size_t *len,
 			*line = r->buf + r->start;
 			*len = (size_t)(nl - *line);
 			r->start = r->scan = (size_t)(nl - r->buf) + 1;
+			if (r->npeek > 0)
+				r->npeek--;
 			r->lineno++;
 			if (finish_line(r, *line, len, &st))
 				continue;
@@ -264,7 +269,8 @@ ndjson_reader_next(struct ndjson_reader *r, const char **line, size_t *len,
 		if (r->end - r->start > r->max_line + 1) {
 			r->lineno++;
 			r->skipping = 1;
-			r->start = r->end = r->scan = 0;
+			r->start = r->end = r->scan = r->peek = 0;
+			r->npeek = 0;
 			return bad(r, "line longer than %zu bytes", r->max_line);
 		}
 		if (r->eof) {
@@ -281,6 +287,31 @@ ndjson_reader_next(struct ndjson_reader *r, const char **line, size_t *len,
 		if (fill(r, e) < 0)
 			return -1;
 	}
+}
+
+int
+ndjson_reader_peek(struct ndjson_reader *r, const char **line, size_t *len)
+{
+	char *nl;
+
+	if (r->fd < 0 || r->skipping)
+		return 0;
+	if (r->npeek == 0 || r->peek < r->start)
+		r->peek = r->start;
+	if (r->end <= r->peek ||
+	    (nl = memchr(r->buf + r->peek, '\n', r->end - r->peek)) == NULL)
+		return 0;
+	*line = r->buf + r->peek;
+	*len = (size_t)(nl - *line);
+	r->peek = (size_t)(nl - r->buf) + 1;
+	r->npeek++;
+	return 1;
+}
+
+unsigned
+ndjson_reader_peeked(const struct ndjson_reader *r)
+{
+	return r->npeek;
 }
 
 /* ---- writer ---- */

@@ -43,6 +43,8 @@ struct ndjson_reader {
 	size_t max_line;
 	char *buf;
 	size_t cap, start, end, scan;
+	size_t peek;            /* end of the lines handed out by _peek */
+	unsigned npeek;         /* how many of those are not read yet */
 	int eof;
 	int skipping;           /* discarding the rest of an over-long line */
 	int check_utf8;
@@ -94,6 +96,19 @@ void ndjson_reader_on_read(struct ndjson_reader *r, void (*fn)(void *),
  */
 int ndjson_reader_next(struct ndjson_reader *r, const char **line,
     size_t *len, struct err *e);
+/*
+ * The next complete line the reader holds beyond those returned by _next
+ * and by earlier _peek calls, without reading input or consuming it (the
+ * raw line: no checks, empty lines included, a "\r" kept): 1 with line
+ * and len set, 0 when no further complete line is buffered.  The pointer
+ * lives until the next _next call.  For prefetching only: _next still
+ * returns every line, checked, in order.
+ */
+int ndjson_reader_peek(struct ndjson_reader *r, const char **line,
+    size_t *len);
+/* How many peeked lines _next has not returned (or skipped) yet. */
+unsigned ndjson_reader_peeked(const struct ndjson_reader *r);
+
 /* Why the last NDJSON_BAD line was bad ("line longer than N bytes", ...). */
 const char *ndjson_reader_why(const struct ndjson_reader *r);
 

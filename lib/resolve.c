@@ -1663,6 +1663,63 @@ out:
 	return rc;
 }
 
+/* Stage two of resolve_ahead: the record of the key hashed h, or for an
+ * address no key has, the domain's record. */
+static void
+ahead_record(const struct resolve_index *ix, uint64_t h, uint64_t hd)
+{
+	const struct map *em = ix->email, *bd = ix->bydomain;
+	uint32_t h32 = (uint32_t)h;
+	size_t i;
+
+	for (i = h32 & em->mask; em->slots[i].key != 0; i = (i + 1) & em->mask)
+		if (em->slots[i].hash == h32) {
+			const char *kr = store_ptr(em->st, em->slots[i].key);
+
+			__builtin_prefetch(kr);
+			__builtin_prefetch(kr + 64);
+			__builtin_prefetch(kr + 128);
+			return;
+		}
+	h32 = (uint32_t)hd;
+	for (i = h32 & bd->mask; bd->slots[i].key != 0; i = (i + 1) & bd->mask)
+		if (bd->slots[i].hash == h32) {
+			const char *kr = store_ptr(bd->st, bd->slots[i].key);
+
+			__builtin_prefetch(kr);
+			__builtin_prefetch(kr + 64);
+			return;
+		}
+}
+
+void
+resolve_ahead(const struct resolve_index *ix, struct resolve_ahead *a,
+	const char *text, size_t len)
+{
+	unsigned i = a->n % RESOLVE_AHEAD_RING;
+	unsigned j = (a->n - RESOLVE_AHEAD_HALF) % RESOLVE_AHEAD_RING;
+	const char *at, *b, *e, *end = text + len;
+
+	if (a->n++ >= RESOLVE_AHEAD_HALF && a->set[j])
+		ahead_record(ix, a->h[j], a->hd[j]);
+	a->set[i] = 0;
+	if (!ix->finished || (at = memchr(text, '@', len)) == NULL)
+		return;
+	for (b = at; b > text && b[-1] != '"' && b[-1] != '\\'; b--)
+		;
+	for (e = at + 1; e < end && *e != '"' && *e != '\\'; e++)
+		;
+	if (b == text || b[-1] != '"' || e == end || *e != '"')
+		return;
+	a->h[i] = hash_bytes(b, (size_t)(e - b));
+	a->hd[i] = hash_bytes(at + 1, (size_t)(e - at - 1));
+	a->set[i] = 1;
+	__builtin_prefetch(&ix->email->slots[(uint32_t)a->h[i] &
+		ix->email->mask]);
+	__builtin_prefetch(&ix->bydomain->slots[(uint32_t)a->hd[i] &
+		ix->bydomain->mask]);
+}
+
 static int
 phone_rules(const struct resolve_index *ix, uint32_t head,
 	struct resolve_match *m)

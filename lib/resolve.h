@@ -46,6 +46,7 @@
 #define SI_RESOLVE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -162,6 +163,25 @@ int resolve_phone(const struct resolve_index *ix, const char *num, size_t n,
 	struct resolve_match *m);
 
 /*
+ * Look-ahead (stream.h's ahead hook): resolve_ahead is given the raw text
+ * of each line a few lines before the line is resolved.  It finds the
+ * line's first address (the string around its first '@') and touches the
+ * table slot the address would be found in; RESOLVE_AHEAD_HALF lines later
+ * it touches the record that slot points to, so that by the time the
+ * line's lookup comes, its memory is in the cache.  It changes nothing:
+ * a wrong guess costs a wasted load.  a starts zeroed.
+ */
+#define RESOLVE_AHEAD_RING 8
+#define RESOLVE_AHEAD_HALF 4
+struct resolve_ahead {
+	uint64_t h[RESOLVE_AHEAD_RING], hd[RESOLVE_AHEAD_RING];
+	unsigned char set[RESOLVE_AHEAD_RING];
+	unsigned n;
+};
+void resolve_ahead(const struct resolve_index *ix, struct resolve_ahead *a,
+	const char *text, size_t len);
+
+/*
  * Records.  resolve_record acts on the record (a JSON object in doc) of a
  * Singer RECORD of stream:
  *   gmail_participants   email_address -> sf_contact_id, sf_lead_id,
@@ -186,6 +206,16 @@ struct json;
 struct json_doc;
 int resolve_record(const struct resolve_index *ix, struct json_doc *doc,
 	const char *stream, struct json *record, struct resolve_match *m);
+/*
+ * resolve_record, but when tail is not NULL and the record holds none of
+ * the output columns yet (the usual case), they are appended to tail as
+ * member text (mapper.h's mapper_record_tail) instead of to the record,
+ * which is left as it is.
+ */
+struct buf;
+int resolve_record_text(const struct resolve_index *ix, struct json_doc *doc,
+	const char *stream, struct json *record, struct buf *tail,
+	struct resolve_match *m);
 /*
  * A plain JSON object: resolve the value of member field (an address when
  * it holds '@', else a number) and set the gmail_participants output

@@ -93,6 +93,22 @@ out_list(const struct out_cols *c, const struct col *cols[NOUT])
 	cols[6] = &c->internal;
 }
 
+/* Does rec hold one of the output columns already? */
+static int
+holds_output(const struct json *rec, const struct col *const cols[NOUT],
+	int n)
+{
+	const struct json *m;
+	int i;
+
+	for (m = rec->child; m != NULL; m = m->next)
+		for (i = 0; i < n; i++)
+			if (m->key_n == cols[i]->n &&
+			    memcmp(m->key, cols[i]->name, m->key_n) == 0)
+				return 1;
+	return 0;
+}
+
 /*
  * Set the output columns of rec to the values v (in out_list's order).
  * When rec holds none of them yet (the usual case), they are appended in
@@ -103,20 +119,19 @@ out_list(const struct out_cols *c, const struct col *cols[NOUT])
  */
 static void
 set_members(struct json_doc *doc, struct json *rec,
-	const struct col *const cols[NOUT], struct json *const v[NOUT])
+	const struct col *const cols[NOUT], struct json *const v[NOUT], int n)
 {
 	struct json *m, *last = NULL;
-	int i, n = cols[NOUT - 1]->name != NULL ? NOUT : NOUT - 1;
+	int i;
 
-	for (m = rec->child; m != NULL; last = m, m = m->next)
+	if (holds_output(rec, cols, n)) {
 		for (i = 0; i < n; i++)
-			if (m->key_n == cols[i]->n &&
-			    memcmp(m->key, cols[i]->name, m->key_n) == 0) {
-				for (i = 0; i < n; i++)
-					json_object_set_n(doc, rec,
-						cols[i]->name, cols[i]->n, v[i]);
-				return;
-			}
+			json_object_set_n(doc, rec, cols[i]->name, cols[i]->n,
+				v[i]);
+		return;
+	}
+	for (m = rec->child; m != NULL; m = m->next)
+		last = m;
 	for (i = 0; i < n; i++) {
 		v[i]->key = cols[i]->name;
 		v[i]->key_n = cols[i]->n;
@@ -130,32 +145,85 @@ set_members(struct json_doc *doc, struct json *rec,
 	rec->count += (size_t)n;
 }
 
+/* Where the output columns go: nodes in doc, or text (mapper.h's
+ * mapper_record_tail) when tail is not NULL and the record holds none of
+ * them yet. */
+struct target {
+	struct json_doc *doc;
+	struct buf *tail;
+};
+
 static void
-set_output(struct json_doc *doc, struct json *rec, const struct out_cols *c,
+text_str(struct buf *out, const char *s)
+{
+	if (s != NULL)
+		json_write_str(out, s, strlen(s));
+	else
+		buf_add(out, "null", 4);
+}
+
+/* The output columns as member text, as json_write_member writes them. */
+static void
+write_output(struct buf *out, const struct col *const cols[NOUT], int n,
 	const struct resolve_match *m, int matched)
 {
-	const struct col *cols[NOUT];
-	struct json *v[NOUT];
+	char t[8];
 	int i;
 
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addch(out, ',');
+		buf_addch(out, '"');
+		buf_add(out, cols[i]->name, cols[i]->n);
+		buf_add(out, "\":", 2);
+		if (i == 6) {
+			if (m->is_internal)
+				buf_add(out, "true", 4);
+			else
+				buf_add(out, "false", 5);
+		} else if (!matched) {
+			buf_add(out, "null", 4);
+		} else if (i == 5) {
+			buf_add(out, t, score_chars(m->score, t));
+		} else {
+			text_str(out, i == 0 ? m->contact_id : i == 1 ?
+				m->lead_id : i == 2 ? m->account_id : i == 3 ?
+				m->confidence : m->method);
+		}
+	}
+}
+
+static void
+set_output(const struct target *tg, struct json *rec,
+	const struct out_cols *c, const struct resolve_match *m, int matched)
+{
+	struct json_doc *doc = tg->doc;
+	const struct col *cols[NOUT];
+	struct json *v[NOUT];
+	int i, n = c->internal.name != NULL ? NOUT : NOUT - 1;
+
 	out_list(c, cols);
+	if (tg->tail != NULL && !holds_output(rec, cols, n)) {
+		write_output(tg->tail, cols, n, m, matched);
+		return;
+	}
 	if (!matched) {
 		for (i = 0; i < 6; i++)
 			v[i] = json_new_null(doc);
 	} else {
 		char t[8];
-		size_t n = score_chars(m->score, t);
+		size_t tn = score_chars(m->score, t);
 
 		v[0] = str_or_null(doc, m->contact_id);
 		v[1] = str_or_null(doc, m->lead_id);
 		v[2] = str_or_null(doc, m->account_id);
 		v[3] = str_or_null(doc, m->confidence);
 		v[4] = str_or_null(doc, m->method);
-		v[5] = json_new_number_text(doc, t, n);
+		v[5] = json_new_number_text(doc, t, tn);
 	}
 	v[6] = c->internal.name != NULL ? json_new_bool(doc, m->is_internal) :
 		NULL;
-	set_members(doc, rec, cols, v);
+	set_members(doc, rec, cols, v, n);
 }
 
 static const char *
@@ -222,7 +290,7 @@ try_list(const struct resolve_index *ix, const struct json *v,
 }
 
 static int
-resolve_email_message(const struct resolve_index *ix, struct json_doc *doc,
+resolve_email_message(const struct resolve_index *ix, const struct target *tg,
 	struct json *rec, struct resolve_match *m)
 {
 	static const char *const in_order[] = { "from_address", "to_address",
@@ -240,12 +308,12 @@ resolve_email_message(const struct resolve_index *ix, struct json_doc *doc,
 		return 0;
 	if (!matched)
 		memset(m, 0, sizeof(*m));
-	set_output(doc, rec, &crm_cols, m, matched);
+	set_output(tg, rec, &crm_cols, m, matched);
 	return 1;
 }
 
 static int
-resolve_call(const struct resolve_index *ix, struct json_doc *doc,
+resolve_call(const struct resolve_index *ix, const struct target *tg,
 	struct json *rec, struct resolve_match *m)
 {
 	const char *num, *dir;
@@ -262,12 +330,12 @@ resolve_call(const struct resolve_index *ix, struct json_doc *doc,
 	if (num == NULL)
 		return 0;
 	matched = resolve_phone(ix, num, n, m);
-	set_output(doc, rec, &call_cols, m, matched);
+	set_output(tg, rec, &call_cols, m, matched);
 	return 1;
 }
 
 static int
-resolve_one_email(const struct resolve_index *ix, struct json_doc *doc,
+resolve_one_email(const struct resolve_index *ix, const struct target *tg,
 	struct json *rec, const char *col, const struct out_cols *oc,
 	struct resolve_match *m)
 {
@@ -279,32 +347,43 @@ resolve_one_email(const struct resolve_index *ix, struct json_doc *doc,
 	if (addr == NULL)
 		return 0;
 	matched = resolve_email(ix, addr, n, m);
-	set_output(doc, rec, oc, m, matched);
+	set_output(tg, rec, oc, m, matched);
 	return 1;
 }
 
 int
-resolve_record(const struct resolve_index *ix, struct json_doc *doc,
-	const char *stream, struct json *record, struct resolve_match *m)
+resolve_record_text(const struct resolve_index *ix, struct json_doc *doc,
+	const char *stream, struct json *record, struct buf *tail,
+	struct resolve_match *m)
 {
 	struct resolve_match local;
+	struct target tg;
 
+	tg.doc = doc;
+	tg.tail = tail;
 	if (m == NULL)
 		m = &local;
 	memset(m, 0, sizeof(*m));
 	if (record == NULL || record->type != JSON_OBJECT)
 		return -1;
 	if (strcmp(stream, "gmail_participants") == 0)
-		return resolve_one_email(ix, doc, record, "email_address",
+		return resolve_one_email(ix, &tg, record, "email_address",
 			&participant_cols, m);
 	if (strcmp(stream, "hubspot_enrollments") == 0)
-		return resolve_one_email(ix, doc, record, "contact_email",
+		return resolve_one_email(ix, &tg, record, "contact_email",
 			&crm_cols, m);
 	if (strcmp(stream, "dialpad_calls") == 0)
-		return resolve_call(ix, doc, record, m);
+		return resolve_call(ix, &tg, record, m);
 	if (strcmp(stream, "sf_email_messages") == 0)
-		return resolve_email_message(ix, doc, record, m);
+		return resolve_email_message(ix, &tg, record, m);
 	return -1;
+}
+
+int
+resolve_record(const struct resolve_index *ix, struct json_doc *doc,
+	const char *stream, struct json *record, struct resolve_match *m)
+{
+	return resolve_record_text(ix, doc, stream, record, NULL, m);
 }
 
 int
@@ -312,6 +391,7 @@ resolve_plain(const struct resolve_index *ix, struct json_doc *doc,
 	struct json *obj, const struct json *field, struct resolve_match *m)
 {
 	struct resolve_match local;
+	struct target tg = { doc, NULL };
 	int matched;
 
 	if (m == NULL)
@@ -324,6 +404,6 @@ resolve_plain(const struct resolve_index *ix, struct json_doc *doc,
 		matched = resolve_email(ix, field->s, field->n, m);
 	else
 		matched = resolve_phone(ix, field->s, field->n, m);
-	set_output(doc, obj, &participant_cols, m, matched);
+	set_output(&tg, obj, &participant_cols, m, matched);
 	return 1;
 }

@@ -184,6 +184,19 @@ report(const struct stream_opts *o, void *ctx, const char *file,
 		diag_input(file, line, "%s", why);
 }
 
+/* Hand the lines buffered beyond the current one to o->ahead. */
+static void
+look_ahead(const struct stream_opts *o, void *ctx, struct ndjson_reader *r)
+{
+	unsigned want = o->ahead_lines ? o->ahead_lines : 16;
+	const char *text;
+	size_t len;
+
+	while (ndjson_reader_peeked(r) < want &&
+	    ndjson_reader_peek(r, &text, &len))
+		o->ahead(ctx, text, len);
+}
+
 int
 stream_run(const struct stream_opts *o, stream_fn fn, void *ctx)
 {
@@ -236,6 +249,8 @@ stream_run(const struct stream_opts *o, stream_fn fn, void *ctx)
 			}
 			if (got == NDJSON_EOF)
 				break;
+			if (o->ahead != NULL)
+				look_ahead(o, ctx, &r);
 			stats.lines++;
 			if (tty && (stats.lines & 0xffff) == 0)
 				progress(&stats, &last_progress);

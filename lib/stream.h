@@ -98,6 +98,17 @@ struct stream_opts {
 	void (*on_bad)(void *ctx, const char *file, unsigned long line,
 	    const char *why);
 	struct stream_stats *stats;     /* filled when not NULL */
+	/*
+	 * Look-ahead, for prefetching: when set, ahead is called with the raw
+	 * text of the lines the reader already holds (ndjson_reader_peek),
+	 * each once and in order, up to ahead_lines (0: 16) before the line
+	 * the callback is given.  It must not change anything the output
+	 * depends on: lines are still parsed, checked and handed to the
+	 * callback one by one.  Not every line is seen ahead (none at the
+	 * edge of a read).
+	 */
+	void (*ahead)(void *ctx, const char *text, size_t len);
+	unsigned ahead_lines;
 };
 
 /* Run the loop; returns the exit code as described above. */

@@ -60,7 +60,17 @@ struct ctx {
 	const char **fields;    /* -f: dotted paths for plain objects */
 	size_t nfields;
 	unsigned long resolved, matched;
+	struct resolve_ahead ahead;
 };
+
+/* The stream's look-ahead: prefetch what a coming line will look up. */
+static void
+on_ahead(void *arg, const char *text, size_t len)
+{
+	struct ctx *c = arg;
+
+	resolve_ahead(c->ix, &c->ahead, text, len);
+}
 
 /* The mapper hands over each RECORD of a known stream, and each plain
  * object with its -f fields. */
@@ -72,7 +82,8 @@ on_record(void *arg, struct mapper_record *r)
 	size_t i;
 
 	if (r->stream != NULL) {
-		if (resolve_record(c->ix, r->doc, r->stream, r->obj, &m) != 1)
+		if (resolve_record_text(c->ix, r->doc, r->stream, r->obj,
+		    mapper_record_tail(r), &m) != 1)
 			return MAPPER_KEEP;
 		c->resolved++;
 		c->matched += m.rule != NULL;
@@ -207,6 +218,8 @@ main(int argc, char **argv)
 	mo.stream.files = (const char *const *)(argv + optind);
 	mo.stream.nfiles = (size_t)(argc - optind);
 	mo.stream.stats = &stats;
+	mo.stream.ahead = on_ahead;
+	mo.stream.ahead_lines = RESOLVE_AHEAD_RING;
 	mo.fields = c.fields;
 	mo.nfields = c.nfields;
 	mo.record_fn = on_record;

@@ -379,6 +379,73 @@ START_TEST(mapper_record_fn_splice_random)
 }
 END_TEST
 
+/* members appended as text where mapper_record_tail allows it, as nodes
+ * where it does not (and sometimes as nodes after asking) */
+static unsigned tails, no_tails;
+
+static enum mapper_verdict
+append(void *ctx, struct mapper_record *r)
+{
+	struct buf *tail = rnd(5) ? mapper_record_tail(r) : NULL;
+	struct json *v[2], *root, *rec;
+	const char *names[2] = { "sf_lead_id", "n2" };
+	int i;
+
+	(void)ctx;
+	if (tail == NULL)
+		no_tails++;
+	/* a compact line without escapes always allows it */
+	if (r->line->doc->canonical && !r->changed && tail == NULL &&
+	    mapper_record_tail(r) == NULL)
+		ck_abort_msg("no tail for line %lu", r->line->lineno);
+	v[0] = json_new_cstr(r->doc, "00Q\"x\\y\n\xc3\xa9");
+	v[1] = rnd(2) ? json_new_null(r->doc) : json_new_int(r->doc, -7);
+	if (tail != NULL && rnd(8) != 0) {
+		tails++;
+		/* expected: the same members set on a copy of the line */
+		root = json_copy(r->doc, r->line->root);
+		rec = r->table != NULL ? json_get(root, "record") : root;
+		for (i = 0; i < 2; i++) {
+			if (i)
+				buf_addch(tail, ',');
+			json_object_set(r->doc, rec, names[i], v[i]);
+			json_write_member(tail, json_get(rec, names[i]));
+		}
+		json_write(&expect, root);
+	} else {
+		for (i = 0; i < 2; i++)
+			json_object_set(r->doc, r->obj, names[i], v[i]);
+		json_write(&expect, r->line->root);
+	}
+	buf_addch(&expect, '\n');
+	return MAPPER_CHANGED;
+}
+
+/* Members appended as text give json_write's bytes; lines that cannot take
+ * them that way (white space, escapes, changed values) get no buffer. */
+START_TEST(mapper_record_tail_random)
+{
+	struct buf in = BUF_INIT;
+	const char *fields[] = { "email" };
+	int i;
+
+	for (i = 0; i < 2000; i++)
+		gen_record(&in, i % 3 == 2);
+	/* a record with no members, and values changed by -f */
+	buf_addstr(&in, "{\"type\":\"RECORD\",\"stream\":\"sf_contacts\","
+	    "\"record\":{}}\n{\"email\":\"A@B.C\"}\n{}\n");
+	buf_reset(&expect);
+	tails = no_tails = 0;
+	ck_assert_int_eq(run(in.data, fields, 1, 0, 0, append), 0);
+	ck_assert_uint_eq(out.len, expect.len);
+	ck_assert_str_eq(buf_cstr(&out), buf_cstr(&expect));
+	ck_assert_uint_gt(tails, 500);
+	ck_assert_uint_gt(no_tails, 500);
+	buf_release(&in);
+	buf_release(&expect);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -395,6 +462,7 @@ suite(void)
 	tcase_add_test(tc, mapper_run_bad_and_fatal);
 	tcase_add_test(tc, mapper_run_record_fn);
 	tcase_add_test(tc, mapper_record_fn_splice_random);
+	tcase_add_test(tc, mapper_record_tail_random);
 	tcase_add_test(tc, mapper_path_get_walks);
 	suite_add_tcase(s, tc);
 	return s;

@@ -194,6 +194,88 @@ START_TEST(ndjson_reader_next_many_lines)
 }
 END_TEST
 
+/* expect the next peeked line to be want (raw) */
+static void
+want_peek(const char *want)
+{
+	const char *line;
+	size_t len;
+
+	ck_assert_msg(ndjson_reader_peek(&r, &line, &len) == 1,
+	    "no line peeked, want %s", want);
+	ck_assert_uint_eq(len, strlen(want));
+	ck_assert_int_eq(memcmp(line, want, len), 0);
+}
+
+/* peeking hands out the raw lines ahead in order without consuming them;
+ * next still returns every line, checked, with its number */
+START_TEST(ndjson_reader_peek_lines)
+{
+	const char in[] = "a\n\nb\r\n123456789\nc\nd";
+	const char *line;
+	size_t len;
+
+	open_input(in, sizeof(in) - 1, 8);
+	ck_assert_int_eq(ndjson_reader_peek(&r, &line, &len), 0);
+	want_line("a", 1);
+	ck_assert_uint_eq(ndjson_reader_peeked(&r), 0);
+	want_peek("");
+	want_peek("b\r");
+	ck_assert_uint_eq(ndjson_reader_peeked(&r), 2);
+	want_line("b", 3);
+	ck_assert_uint_eq(ndjson_reader_peeked(&r), 0);
+	want_peek("123456789");
+	want_peek("c");
+	/* the unterminated last line is not handed out ahead */
+	ck_assert_int_eq(ndjson_reader_peek(&r, &line, &len), 0);
+	ck_assert_uint_eq(ndjson_reader_peeked(&r), 2);
+	want_bad("longer than 8", 4);
+	ck_assert_uint_eq(ndjson_reader_peeked(&r), 1);
+	want_line("c", 5);
+	ck_assert_uint_eq(ndjson_reader_peeked(&r), 0);
+	want_line("d", 6);
+	ck_assert_int_eq(ndjson_reader_peek(&r, &line, &len), 0);
+	want_eof();
+}
+END_TEST
+
+/* across read boundaries, peeking a few lines ahead after every line sees
+ * each line at most once, in order, never one already read, and most */
+START_TEST(ndjson_reader_peek_many)
+{
+	struct buf in = BUF_INIT, want = BUF_INIT;
+	int i, last = 0, seen = 0;
+
+	for (i = 1; i <= 50000; i++)
+		buf_printf(&in, "{\"i\":%d,\"pad\":\"%0*d\"}\n", i, i % 97, 0);
+	open_input(in.data, in.len, 0);
+	for (i = 1; i <= 50000; i++) {
+		const char *line;
+		size_t len;
+
+		buf_reset(&want);
+		buf_printf(&want, "{\"i\":%d,\"pad\":\"%0*d\"}", i, i % 97, 0);
+		want_line(want.data, (unsigned long)i);
+		if (last < i)
+			last = i;
+		while (ndjson_reader_peeked(&r) < 5 &&
+		    ndjson_reader_peek(&r, &line, &len)) {
+			int got = atoi(line + 5);
+
+			ck_assert_int_eq(got, last + 1);
+			ck_assert_int_eq(line[len - 1], '}');
+			last = got;
+			seen++;
+		}
+		ck_assert_int_le(last, i + 5);
+	}
+	want_eof();
+	ck_assert_int_ge(seen, 49000);
+	buf_release(&in);
+	buf_release(&want);
+}
+END_TEST
+
 /* a missing file is EX_NOINPUT with its name */
 START_TEST(ndjson_reader_open_missing)
 {
@@ -299,6 +381,8 @@ suite(void)
 	tcase_add_test(tc, ndjson_reader_next_too_long);
 	tcase_add_test(tc, ndjson_reader_next_huge_line);
 	tcase_add_test(tc, ndjson_reader_next_many_lines);
+	tcase_add_test(tc, ndjson_reader_peek_lines);
+	tcase_add_test(tc, ndjson_reader_peek_many);
 	tcase_add_test(tc, ndjson_reader_open_missing);
 	tcase_add_test(tc, ndjson_reader_next_read_error);
 	tcase_add_test(tc, ndjson_writer_line_flush);

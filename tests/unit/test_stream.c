@@ -594,6 +594,88 @@ START_TEST(stream_splice_cases)
 }
 END_TEST
 
+/* ---- look-ahead ---- */
+
+struct ahead_log {
+	long done;      /* the number of the last line handed to the callback */
+	long seen;      /* the number of the last line seen ahead */
+	long count;
+};
+
+static long
+line_number(const char *text, size_t len)
+{
+	const char *p = memchr(text, ':', len);
+
+	ck_assert_ptr_nonnull(p);
+	return atol(p + 1);
+}
+
+static void
+log_ahead(void *ctx, const char *text, size_t len)
+{
+	struct ahead_log *a = ctx;
+	long n = line_number(text, len);
+
+	/* in order, each once, never one already handed over, at most 4
+	 * lines beyond the one about to be (done + 1, or + 2 after a bad
+	 * line) */
+	ck_assert_int_gt(n, a->seen);
+	ck_assert_int_gt(n, a->done);
+	ck_assert_int_le(n, a->done + 2 + 4);
+	a->seen = n;
+	a->count++;
+}
+
+static enum stream_verdict
+log_line(void *ctx, struct stream_line *l)
+{
+	struct ahead_log *a = ctx;
+
+	a->done = line_number(l->text, l->len);
+	return STREAM_PASS;
+}
+
+/* The ahead hook sees the lines to come (bad ones too), in order, before
+ * they are handed over, and most of them; the output is unchanged. */
+START_TEST(stream_run_ahead)
+{
+	struct buf in = BUF_INIT, want = BUF_INIT;
+	struct stream_opts o;
+	struct ahead_log a = { 0, 0, 0 };
+	const char *files[] = { in_path };
+	long i;
+	int fd;
+
+	for (i = 1; i <= 30000; i++) {
+		size_t at = in.len;
+
+		buf_printf(&in, i % 1000 == 0 ? "{\"i\":%ld,\n" :
+		    "{\"i\":%ld,\"pad\":\"%0*d\"}\n", i, (int)(i % 89), 0);
+		if (i % 1000 != 0)
+			buf_add(&want, in.data + at, in.len - at);
+	}
+	tmp_put(in_path, in.data, in.len);
+	memset(&o, 0, sizeof(o));
+	o.files = files;
+	o.nfiles = 1;
+	o.on_bad = collect_bad;
+	o.ahead = log_ahead;
+	o.ahead_lines = 4;
+	fd = open(out_path, O_WRONLY | O_TRUNC);
+	o.out_fd = fd;
+	ck_assert_int_eq(stream_run(&o, log_line, &a), EX_DATAERR);
+	close(fd);
+	tmp_read(out_path, &out);
+	ck_assert_int_eq(a.done, 29999);
+	ck_assert_int_ge(a.count, 29000);
+	/* the good lines went out as they came */
+	ck_assert_str_eq(buf_cstr(&out), buf_cstr(&want));
+	buf_release(&in);
+	buf_release(&want);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -617,6 +699,7 @@ suite(void)
 	tcase_add_test(tc, stream_run_input_buffered);
 	tcase_add_test(tc, stream_splice_random);
 	tcase_add_test(tc, stream_splice_cases);
+	tcase_add_test(tc, stream_run_ahead);
 	suite_add_tcase(s, tc);
 	return s;
 }
