@@ -13,9 +13,11 @@
 struct col {
 	const char *name;
 	size_t n;
+	const char *member;     /* '"name":', as json_write_member starts */
+	size_t member_n;
 };
 
-#define COL(s) { s, sizeof(s) - 1 }
+#define COL(s) { s, sizeof(s) - 1, "\"" s "\":", sizeof(s) + 2 }
 
 /* Output column names of one stream. */
 struct out_cols {
@@ -28,11 +30,11 @@ static const struct out_cols participant_cols = { COL("sf_contact_id"),
 	COL("match_method"), COL("confidence_score"), COL("is_internal") };
 static const struct out_cols crm_cols = { COL("sf_contact_id"),
 	COL("sf_lead_id"), COL("sf_account_id"), COL("match_confidence"),
-	COL("match_method"), COL("confidence_score"), { NULL, 0 } };
+	COL("match_method"), COL("confidence_score"), { NULL, 0, NULL, 0 } };
 static const struct out_cols call_cols = { COL("matched_contact_id"),
 	COL("matched_lead_id"), COL("matched_account_id"),
 	COL("match_confidence"), COL("match_method"), COL("confidence_score"),
-	{ NULL, 0 } };
+	{ NULL, 0, NULL, 0 } };
 
 /* The score as JSON number text into out (at least 8 bytes); its length. */
 static size_t
@@ -153,44 +155,73 @@ struct target {
 	struct buf *tail;
 };
 
-static void
-text_str(struct buf *out, const char *s)
-{
-	if (s != NULL)
-		json_write_str(out, s, strlen(s));
-	else
-		buf_add(out, "null", 4);
-}
-
-/* The output columns as member text, as json_write_member writes them. */
+/* The output columns as member text, as json_write_member writes them
+ * (the ids and texts are written as JSON strings, escaped where need be). */
 static void
 write_output(struct buf *out, const struct col *const cols[NOUT], int n,
 	const struct resolve_match *m, int matched)
 {
-	char t[8];
-	int i;
+	const char *v[5] = { NULL, NULL, NULL, NULL, NULL };
+	size_t vn[5] = { 0, 0, 0, 0, 0 }, need = 16;
+	char score[8], *o;
+	size_t sn = 4;
+	int i, plain = 1;
 
+	if (matched) {
+		v[0] = m->contact_id;
+		v[1] = m->lead_id;
+		v[2] = m->account_id;
+		v[3] = m->confidence;
+		v[4] = m->method;
+		sn = score_chars(m->score, score);
+	}
+	for (i = 0; i < n; i++)
+		need += cols[i]->member_n + 1;
+	for (i = 0; i < 5; i++) {
+		if (v[i] == NULL) {
+			need += 4;
+			continue;
+		}
+		vn[i] = strlen(v[i]);
+		need += vn[i] + 2;
+		plain = plain && json_str_plain(v[i], vn[i]);
+	}
+	if (buf_grow(out, need + sn) < 0)
+		return;
+	o = out->data + out->len;
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			buf_addch(out, ',');
-		buf_addch(out, '"');
-		buf_add(out, cols[i]->name, cols[i]->n);
-		buf_add(out, "\":", 2);
-		if (i == 6) {
-			if (m->is_internal)
-				buf_add(out, "true", 4);
-			else
-				buf_add(out, "false", 5);
-		} else if (!matched) {
-			buf_add(out, "null", 4);
-		} else if (i == 5) {
-			buf_add(out, t, score_chars(m->score, t));
+			*o++ = ',';
+		memcpy(o, cols[i]->member, cols[i]->member_n);
+		o += cols[i]->member_n;
+		if (i < 5 && v[i] != NULL && !plain) {
+			/* the slow way, for ids that need escapes */
+			out->len = (size_t)(o - out->data);
+			json_write_str(out, v[i], vn[i]);
+			if (buf_grow(out, need + sn) < 0)
+				return;
+			o = out->data + out->len;
+		} else if (i < 5 && v[i] != NULL) {
+			*o++ = '"';
+			memcpy(o, v[i], vn[i]);
+			o += vn[i];
+			*o++ = '"';
+		} else if (i == 5 && matched) {
+			memcpy(o, score, sn);
+			o += sn;
+		} else if (i == 6 && m->is_internal) {
+			memcpy(o, "true", 4);
+			o += 4;
+		} else if (i == 6) {
+			memcpy(o, "false", 5);
+			o += 5;
 		} else {
-			text_str(out, i == 0 ? m->contact_id : i == 1 ?
-				m->lead_id : i == 2 ? m->account_id : i == 3 ?
-				m->confidence : m->method);
+			memcpy(o, "null", 4);
+			o += 4;
 		}
 	}
+	*o = '\0';
+	out->len = (size_t)(o - out->data);
 }
 
 static void
