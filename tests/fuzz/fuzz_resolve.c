@@ -2,7 +2,9 @@
  * fuzz_resolve: the keys and lookups of resolve must never crash on any
  * text, keys must have their documented shape, a match must name a rule
  * and a score in (0, 1], and a record resolved must still write as JSON
- * that parses.
+ * that parses; with its output columns as text (resolve_record_text) it
+ * must write the same bytes as resolved as a tree; the look-ahead must
+ * read only the text it is given.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +68,8 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	static const char *const streams[] = { "gmail_participants",
 		"sf_email_messages", "dialpad_calls", "hubspot_enrollments" };
 	const char *s = (const char *)data;
-	struct buf b = BUF_INIT, out = BUF_INIT;
+	static struct resolve_ahead ahead;
+	struct buf b = BUF_INIT, out = BUF_INIT, tail = BUF_INIT;
 	struct resolve_match m;
 	struct json_doc doc;
 	struct err e = ERR_INIT;
@@ -90,20 +93,38 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			if (b.data[i] < '0' || b.data[i] > '9')
 				abort();
 	}
+	resolve_ahead(ix, &ahead, s, size);
 	check_match(resolve_email(ix, s, size, &m), &m);
 	check_match(resolve_phone(ix, s, size, &m), &m);
 	json_doc_init(&doc);
 	root = json_parse(&doc, s, size, &e);
 	if (root != NULL && root->type == JSON_OBJECT) {
+		struct json *copy = json_copy(&doc, root);
+
 		i = size > 0 ? data[0] % 4 : 0;
 		resolve_record(ix, &doc, streams[i], root, &m);
 		json_write(&out, root);
 		if (json_parse(&doc, out.data, out.len, &e) == NULL)
+			abort();
+		/* the same through the tail: the copy written with the tail
+		 * before its closing brace gives the same bytes */
+		resolve_record_text(ix, &doc, streams[i], copy, &tail, &m);
+		buf_reset(&b);
+		json_write(&b, copy);
+		if (tail.len > 0) {
+			b.len--;
+			if (copy->child != NULL)
+				buf_addch(&b, ',');
+			buf_add(&b, tail.data, tail.len);
+			buf_addch(&b, '}');
+		}
+		if (b.len != out.len || memcmp(b.data, out.data, b.len) != 0)
 			abort();
 	}
 	err_release(&e);
 	json_doc_release(&doc);
 	buf_release(&b);
 	buf_release(&out);
+	buf_release(&tail);
 	return 0;
 }
