@@ -428,11 +428,9 @@ on_line(void *ctx, struct stream_line *l)
 				record_splice(ms, l, obj);
 			else if (!tail)
 				stream_note_opaque(l);
-		} else if (changed) {
-			/* values changed: whatever the callback did goes out
-			 * re-serialised with them, as it always has */
-			stream_note_opaque(l);
 		}
+		/* MAPPER_KEEP: the callback changed nothing (mapper.h), so
+		 * the values' changes are spliced as without it */
 	}
 	return changed ? STREAM_CHANGED : STREAM_PASS;
 }

@@ -43,9 +43,10 @@
  * Output of a changed line: when the line is compact and has no escapes
  * (json_doc.canonical), only the changed values are written anew and the
  * rest of the line is copied (stream.h, splicing), which gives the same
- * bytes.  For that the mapper relies on two rules: a value callback that
+ * bytes.  For that the mapper relies on three rules: a value callback that
  * changes anything other than by storing a new node in *v->slot returns
- * MAPPER_CHANGED; a record callback that returns MAPPER_CHANGED changed
+ * MAPPER_CHANGED; a record callback that returns MAPPER_KEEP changed
+ * nothing (it only looked); one that returns MAPPER_CHANGED changed
  * only the record object's own members (replaced, added or removed, e.g.
  * with json_object_set and json_object_remove; the insides of a member it
  * kept are not edited in place, nothing outside the record is touched).

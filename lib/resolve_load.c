@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "json.h"
+#include "store.h"
 
 #include "banned.h"
 
@@ -185,21 +186,11 @@ load_table(struct resolve_index *ix, sqlite3 *db, enum resolve_kind kind,
 int
 resolve_load_db(struct resolve_index *ix, const char *path, struct err *e)
 {
-	sqlite3 *db = NULL;
-	struct stat sb;
+	sqlite3 *db;
 	int rc, kind;
 
-	if (stat(path, &sb) != 0)
-		return err_set(e, errno == ENOENT ? EX_NOINPUT : EX_IOERR,
-			"%s: %s", path, strerror(errno));
-	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
-	if (rc != SQLITE_OK) {
-		err_set(e, EX_IOERR, "%s: %s", path,
-			db ? sqlite3_errmsg(db) : "cannot open");
-		sqlite3_close(db);
-		return e->code;
-	}
-	sqlite3_busy_timeout(db, 10000);
+	if ((rc = store_open_reader(path, &db, e)) != 0)
+		return rc;
 	/* one read transaction: the four tables from one snapshot */
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	for (kind = RESOLVE_CONTACTS; kind <= RESOLVE_MAPPINGS; kind++) {

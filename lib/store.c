@@ -1732,3 +1732,23 @@ out:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int
+store_open_reader(const char *path, sqlite3 **db, struct err *e)
+{
+	struct stat sb;
+
+	*db = NULL;
+	if (stat(path, &sb) != 0)
+		return err_set(e, errno == ENOENT ? EX_NOINPUT : EX_IOERR,
+		    "%s: %s", path, strerror(errno));
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		err_set(e, EX_IOERR, "%s: %s", path,
+		    *db ? sqlite3_errmsg(*db) : "cannot open");
+		sqlite3_close(*db);
+		*db = NULL;
+		return e->code;
+	}
+	sqlite3_busy_timeout(*db, 10000);
+	return 0;
+}

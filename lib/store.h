@@ -193,6 +193,14 @@ const struct store_stats *store_stats(const struct store *s);
 sqlite3 *store_db(struct store *s);
 
 /*
+ * Open the warehouse at path read-only, for a tool that only reads
+ * reference data from it (resolve, normalize-phone), waiting up to 10 s
+ * for a writer's lock.  0 with *db set, or EX_NOINPUT (no such file) or
+ * EX_IOERR with e set (the path named) and *db NULL.
+ */
+int store_open_reader(const char *path, sqlite3 **db, struct err *e);
+
+/*
  * Export.  For each row of table t (primary key order) append one Singer
  * RECORD line (with its newline) to a buffer and call emit(ctx, line, len);
  * first the SCHEMA line.  Values come back typed as load takes them:

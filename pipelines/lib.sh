@@ -203,12 +203,17 @@ si_process() { # rawfile
 	[ -n "${cfg_freemail_file:-}" ] && si_rargs="$si_rargs --freemail $cfg_freemail_file"
 	# Reference data comes from the database once it exists (the very first
 	# run has none: resolve then passes the records through unmatched).
-	[ -n "${cfg_database:-}" ] && [ -f "$cfg_database" ] &&
+	# normalize-phone reads there the accounts' countries of contacts whose
+	# account this pull does not carry.
+	si_pargs="--region $si_region"
+	if [ -n "${cfg_database:-}" ] && [ -f "$cfg_database" ]; then
 		si_rargs="$si_rargs --db $cfg_database"
+		si_pargs="$si_pargs --db $cfg_database"
+	fi
 	rm -f "$si_spool"/st.*
 	# shellcheck disable=SC2086
 	{ normalize-email <"$1"; echo $? >"$si_spool/st.normalize-email"; } |
-		{ normalize-phone --region "$si_region"; echo $? >"$si_spool/st.normalize-phone"; } |
+		{ normalize-phone $si_pargs; echo $? >"$si_spool/st.normalize-phone"; } |
 		{ resolve $si_rargs; echo $? >"$si_spool/st.resolve"; } >"$si_spool/mapped.jsonl"
 	for si_stage in normalize-email normalize-phone resolve; do
 		si_rc=$(cat "$si_spool/st.$si_stage" 2>/dev/null || echo 70)
