@@ -1038,6 +1038,16 @@ profile_history(struct ctx *x, char **hid, struct err *e)
 	return rc;
 }
 
+void
+gmail_window_query(struct buf *q, int64_t from, int64_t to)
+{
+	if (from != INT64_MIN)
+		buf_printf(q, "after:%lld", (long long)(from / 1000 - 3600));
+	if (to != INT64_MAX)
+		buf_printf(q, "%sbefore:%lld", from != INT64_MIN ? " " : "",
+		    (long long)((to + 999) / 1000));
+}
+
 /* List one window (all pages) and fetch what is new. */
 static int
 full_window(struct ctx *x, int64_t from, int64_t to, struct idset *prev,
@@ -1047,9 +1057,8 @@ full_window(struct ctx *x, int64_t from, int64_t to, struct idset *prev,
 	char *token = NULL;
 	int rc = 0;
 
-	if (from != INT64_MIN)
-		buf_printf(&q, "after:%lld ", (long long)(from / 1000 - 3600));
-	buf_printf(&q, "before:%lld", (long long)((to + 999) / 1000));
+	gmail_window_query(&q, from, to);
+	diag_debug("window q=%s", buf_cstr(&q));
 	do {
 		struct json_doc doc;
 		struct json *root = NULL, *msgs, *it;
@@ -1126,7 +1135,13 @@ full_sync(struct ctx *x, struct err *e)
 		to = x->full_started ? from + W : x->full_until - 12 * W;
 		if (to > x->full_until)
 			to = x->full_until;
-		rc = full_window(x, from, to, &prev, &cur, e);
+		/*
+		 * The last window has no upper bound: after:/before: may
+		 * compare the Date header, not internalDate (gmail.md 2), and a
+		 * sender's clock ahead of ours must not hide a message.
+		 */
+		rc = full_window(x, from, to >= x->full_until ? INT64_MAX : to,
+		    &prev, &cur, e);
 		if (rc)
 			break;
 		idset_clear(&prev);

@@ -15,7 +15,9 @@
  *
  * Full sync: getProfile's historyId is recorded first; then messages.list
  * over time windows (q=after:A before:B in epoch seconds, oldest window
- * first, overlapping an hour, overlap deduplicated), each message fetched
+ * first, overlapping an hour, overlap deduplicated; the last window has
+ * no before:, as the date those compare is not documented and may be a
+ * sender's Date header ahead of our clock), each message fetched
  * with format=full through the batch endpoint; a STATE line after each
  * window, so a long backfill resumes at the window it stopped in.  When
  * the last window is done the bookmark holds the recorded historyId.
@@ -103,6 +105,13 @@ struct gmail_stats {
  */
 int gmail_pull(const struct gmail_opts *o, struct gmail_stats *st,
 	struct err *e);
+
+/*
+ * The q of a full-sync window [from, to) in epoch ms: "after:S before:S"
+ * in epoch seconds, after: an hour early (the windows overlap); from
+ * INT64_MIN: no after:, to INT64_MAX: no before: (the last window).
+ */
+void gmail_window_query(struct buf *q, int64_t from, int64_t to);
 
 /* The bookmark key of a mailbox: "gmail_messages:<mailbox>". */
 void gmail_state_key(struct buf *out, const char *mailbox);
