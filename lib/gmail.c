@@ -167,6 +167,13 @@ struct ctx {
 
 /* ---- small helpers ----------------------------------------------------- */
 
+static int
+rate_reason(const char *r)
+{
+	return strcmp(r, "rateLimitExceeded") == 0 ||
+		strcmp(r, "userRateLimitExceeded") == 0;
+}
+
 static void
 sleep_ms(long ms)
 {
@@ -407,59 +414,69 @@ ensure_token(struct ctx *x, struct err *e)
 
 /* ---- requests ---------------------------------------------------------- */
 
-static int
-rate_reason(const char *r)
+
+/*
+ * http.c's retry_hint: what a Gmail error body says about retrying
+ * (gmail.md 6.2, 6.4).  403 rateLimitExceeded / userRateLimitExceeded are
+ * retried like a 429; a "Retry after <time>" in the message is waited for
+ * on those, on 429 and on 5xx; dailyLimitExceeded and everything else
+ * follow http.c's rules.
+ */
+long
+gmail_retry_hint(const struct http_response *r, void *ctx)
 {
-	return strcmp(r, "rateLimitExceeded") == 0 ||
-		strcmp(r, "userRateLimitExceeded") == 0;
+	struct buf reason = BUF_INIT;
+	long msgwait, out = -1;
+	int rate;
+
+	(void)ctx;
+	if (r->status != 403 && r->status != 429 && r->status < 500)
+		return -1;
+	gmail_error_reason(buf_cstr(&r->body), r->body.len, &reason);
+	rate = rate_reason(buf_cstr(&reason));
+	if (strcmp(buf_cstr(&reason), "dailyLimitExceeded") == 0) {
+		buf_release(&reason);
+		return -1;
+	}
+	buf_release(&reason);
+	if (r->status == 403 && !rate)
+		return -1;
+	msgwait = gmail_retry_after_message(buf_cstr(&r->body), r->body.len,
+	    ts_now_ms());
+	if (msgwait >= 0)
+		out = msgwait;
+	else if (r->status == 403)
+		out = 0;
+	return out;
 }
 
 /*
- * One API request with http_do's retries, plus what http.c cannot know:
- * 403 rate limits are retried, "Retry after <time>" obeyed.
+ * One API request with http_do's retries (which ask gmail_retry_hint about
+ * rate limits told in the body); a daily limit gets its own message.
  */
 static int
 api_do(struct ctx *x, struct http_request *q, struct http_response *r,
 	struct err *e)
 {
-	int attempt, rc = 0;
+	struct buf reason = BUF_INIT;
+	int rc;
 
-	for (attempt = 1; attempt <= MAX_ROUNDS; attempt++) {
-		struct buf reason = BUF_INIT;
-		long wait, msgwait;
-
-		rc = ensure_token(x, e);
-		if (rc)
-			return rc;
-		http_response_release(r);
-		http_response_init(r);
-		rc = http_do(x->c, q, r, e);
-		x->st->units += (uint64_t)q->cost;
-		if (rc == 0)
-			return 0;
-		if (r->status != 403 && r->status != 429)
-			return rc;
-		gmail_error_reason(buf_cstr(&r->body), r->body.len, &reason);
-		if (strcmp(buf_cstr(&reason), "dailyLimitExceeded") == 0) {
-			buf_release(&reason);
-			return err_set(e, EX_TEMPFAIL, "%s: daily quota exceeded",
-			    x->o->mailbox);
-		}
-		if (!rate_reason(buf_cstr(&reason)) || attempt == MAX_ROUNDS) {
-			buf_release(&reason);
-			return rc;
-		}
-		buf_release(&reason);
-		wait = http_backoff_ms(1000, x->o->retry_max_ms ?
-		    x->o->retry_max_ms : 64000, attempt, &x->rng);
-		msgwait = gmail_retry_after_message(buf_cstr(&r->body),
-		    r->body.len, ts_now_ms());
-		if (msgwait > wait)
-			wait = msgwait;
-		diag_debug("%s: rate limited, waiting %ld ms", x->o->mailbox, wait);
+	rc = ensure_token(x, e);
+	if (rc)
+		return rc;
+	http_response_release(r);
+	http_response_init(r);
+	rc = http_do(x->c, q, r, e);
+	x->st->units += (uint64_t)q->cost * (uint64_t)(r->tries > 0 ? r->tries : 1);
+	if (rc == 0 || (r->status != 403 && r->status != 429))
+		return rc;
+	gmail_error_reason(buf_cstr(&r->body), r->body.len, &reason);
+	if (strcmp(buf_cstr(&reason), "dailyLimitExceeded") == 0) {
 		err_release(e);
-		sleep_ms(wait);
+		rc = err_set(e, EX_TEMPFAIL, "%s: daily quota exceeded",
+		    x->o->mailbox);
 	}
+	buf_release(&reason);
 	return rc;
 }
 
@@ -1449,6 +1466,7 @@ gmail_pull(const struct gmail_opts *o, struct gmail_stats *st, struct err *e)
 	ho.max_tries = 6;
 	ho.backoff_ms = 1000;
 	ho.backoff_max_ms = o->retry_max_ms ? o->retry_max_ms : 64000;
+	ho.retry_hint = gmail_retry_hint;
 	x.c = http_client_new(&ho);
 	if (o->quota_per_min >= 0) {
 		double q = o->quota_per_min > 0 ? o->quota_per_min : 5700;

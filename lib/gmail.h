@@ -41,8 +41,9 @@
  * gmail.md 6.3 before each request (messages.get 20, messages.list 5,
  * history.list 2, getProfile 1).  A batch never costs more than the burst.
  * 429, 5xx and 403 rateLimitExceeded / userRateLimitExceeded are retried
- * with backoff (Retry-After and "Retry after <time>" obeyed), failed batch
- * parts alone in a new batch.
+ * with backoff, at most 6 tries a request (Retry-After and "Retry after
+ * <time>" obeyed, from the first retry on), failed batch parts alone in a
+ * new batch.
  *
  * Output (through the emit callback): SCHEMA lines, RECORD lines of
  * gmail_messages and gmail_participants (gmail_msg.h), STATE lines
@@ -121,6 +122,17 @@ void gmail_state_key(struct buf *out, const char *mailbox);
  * error.message, as milliseconds from now_ms; -1 when absent.
  */
 long gmail_retry_after_message(const char *body, size_t n, int64_t now_ms);
+
+struct http_response;
+/*
+ * http.c's retry_hint for the Gmail API (gmail.md 6.2, 6.4): 403
+ * rateLimitExceeded / userRateLimitExceeded are retried (after at least
+ * the "Retry after <time>" of the message, else 0 ms more than the
+ * backoff); 429 and 5xx wait at least for such a time when the message
+ * has one; -1 (http.c's own rules) for the rest, dailyLimitExceeded
+ * included.  ctx is unused.
+ */
+long gmail_retry_hint(const struct http_response *r, void *ctx);
 
 /*
  * What a Gmail error body's first reason is ("rateLimitExceeded",

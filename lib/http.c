@@ -756,7 +756,7 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode res)
 {
 	struct http_response *resp = &x->it->resp;
 	struct buf ra = BUF_INIT, d = BUF_INIT;
-	long st = 0, delay = -1;
+	long st = 0, delay = -1, hint;
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &st);
 	resp->status = st;
@@ -782,6 +782,28 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode res)
 			}
 			x->not_before = 0;
 			x->state = X_WAITING;
+		} else if (c->o.retry_hint &&
+		    (hint = c->o.retry_hint(resp, c->o.retry_hint_ctx)) >= 0) {
+			if (x->it->req.no_retry || x->tries >= c->o.max_tries) {
+				status_fail(c, x, EX_TEMPFAIL, x->tries > 1 ?
+				    " (retries exhausted)" : "");
+				goto out;
+			}
+			delay = http_backoff_ms(c->o.backoff_ms, c->o.backoff_max_ms,
+			    x->tries, &c->rng);
+			if (http_header_get(resp, "Retry-After", &ra) == 0) {
+				long w = http_retry_after_ms(buf_cstr(&ra),
+				    (int64_t)time(NULL));
+
+				if (w >= 0)
+					delay = w;
+			}
+			if (hint > delay)
+				delay = hint;
+			if (delay > c->o.retry_after_max_ms)
+				delay = c->o.retry_after_max_ms;
+			buf_printf(&d, "HTTP %ld", st);
+			xfer_retry(c, x, delay, FAIL_TEMP, buf_cstr(&d));
 		} else if (st == 401 || st == 403) {
 			status_fail(c, x, EX_NOPERM, x->refreshed ?
 			    " (after a token refresh)" : "");

@@ -40,6 +40,7 @@
 #include "ratelimit.h"
 
 struct http_client;
+struct http_response;
 
 struct http_opts {
 	long connect_timeout_ms;  /* 0: 15000 */
@@ -61,6 +62,17 @@ struct http_opts {
 	 */
 	void (*on_backoff)(long ms, void *ctx);
 	void *backoff_ctx;
+	/*
+	 * An API's own reading of a failed response (any status but 2xx and
+	 * the 401 that calls the refresh callback): -1 applies the rules
+	 * above; a value >= 0 makes it a temporary failure that is retried
+	 * (within max_tries; EX_TEMPFAIL when they run out) after at least
+	 * that many ms, or longer when Retry-After or the backoff says so.
+	 * For rate limits told in the body (Gmail's 403 rateLimitExceeded,
+	 * "Retry after <time>" in a message).
+	 */
+	long (*retry_hint)(const struct http_response *r, void *ctx);
+	void *retry_hint_ctx;
 };
 
 /*

@@ -1,6 +1,9 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "gmail.h"
+#include "http.h"
+#include "ts.h"
 #include "check_main.h"
 
 /* the reason of Google's error envelope is found; other bodies have none */
@@ -35,6 +38,54 @@ START_TEST(gmail_retry_after_message_cases)
 }
 END_TEST
 
+static long
+hint_of(long status, const char *body)
+{
+	struct http_response r;
+	long w;
+
+	http_response_init(&r);
+	r.status = status;
+	buf_addstr(&r.body, body);
+	w = gmail_retry_hint(&r, NULL);
+	http_response_release(&r);
+	return w;
+}
+
+/* what http.c retries: 403 rate limits (gmail.md 6.2); "Retry after" in
+ * the message is waited for (6.4); other 403s and daily limits are not */
+START_TEST(gmail_retry_hint_cases)
+{
+	char body[400];
+	int64_t now = ts_now_ms() + 30000;
+	struct buf t = BUF_INIT;
+	long w;
+
+	ck_assert_int_eq(hint_of(403, "{\"error\":{\"code\":403,\"errors\":[{"
+	    "\"domain\":\"usageLimits\",\"reason\":\"userRateLimitExceeded\"}]}}"), 0);
+	ck_assert_int_eq(hint_of(403, "{\"error\":{\"code\":403,\"errors\":[{"
+	    "\"domain\":\"usageLimits\",\"reason\":\"rateLimitExceeded\"}]}}"), 0);
+	ck_assert_int_eq(hint_of(403, "{\"error\":{\"code\":403,\"errors\":[{"
+	    "\"domain\":\"global\",\"reason\":\"domainPolicy\"}]}}"), -1);
+	ck_assert_int_eq(hint_of(403, "{\"error\":{\"code\":403,\"errors\":[{"
+	    "\"domain\":\"usageLimits\",\"reason\":\"dailyLimitExceeded\"}]}}"), -1);
+	ck_assert_int_eq(hint_of(429, "{\"error\":{\"code\":429,\"errors\":[{"
+	    "\"reason\":\"rateLimitExceeded\"}]}}"), -1);
+	ck_assert_int_eq(hint_of(503, "<html>busy</html>"), -1);
+	ck_assert_int_eq(hint_of(404, "{}"), -1);
+	ts_format(&t, now);
+	snprintf(body, sizeof(body), "{\"error\":{\"code\":429,\"message\":"
+	    "\"User-rate limit exceeded.  Retry after %s\",\"errors\":[{"
+	    "\"reason\":\"rateLimitExceeded\"}]}}", buf_cstr(&t));
+	w = hint_of(429, body);
+	ck_assert_int_gt(w, 20000);
+	ck_assert_int_le(w, 30000);
+	w = hint_of(403, body);
+	ck_assert_int_gt(w, 20000);
+	buf_release(&t);
+}
+END_TEST
+
 /* the bookmark key names the mailbox */
 START_TEST(gmail_state_key_form)
 {
@@ -55,6 +106,7 @@ suite(void)
 	tcase_add_test(tc, gmail_error_reason_cases);
 	tcase_add_test(tc, gmail_retry_after_message_cases);
 	tcase_add_test(tc, gmail_state_key_form);
+	tcase_add_test(tc, gmail_retry_hint_cases);
 	suite_add_tcase(s, tc);
 	return s;
 }
