@@ -29,7 +29,7 @@ jq -e -s '[.[] | select(.type=="RECORD" and .stream=="dialpad_calls") | .record 
 	       (.direction=="outbound" and (.from_number != .internal_number or .to_number != .external_number)))] | length == 0' \
 	"$t/full.jsonl" >/dev/null || fail "from/to do not follow the direction"
 
-# Transcripts: only for recorded calls with lines, in time order, keys deterministic.
+# Transcripts: for the calls with lines, in time order, keys deterministic.
 jq -r '.dialpad.transcripts | to_entries[] | select(.value != null and (.value.lines // [] | map(select(.type=="transcript")) | length) > 0) | .key' \
 	"$t/truth.json" | sort >"$t/want.tr"
 jq -r 'select(.type=="RECORD" and .stream=="dialpad_transcripts") | .record.call_id' "$t/full.jsonl" | sort -u >"$t/got.tr"
@@ -39,10 +39,11 @@ jq -e -s '[.[] | select(.type=="RECORD" and .stream=="dialpad_transcripts") | .r
 	    ($g | map(.segment_index)) == [range(0; $g | length)] and
 	    all($g[]; .transcript_id == (.call_id + ":" + (.segment_index | tostring))))' \
 	"$t/full.jsonl" >/dev/null || fail "transcript lines out of order or keys not deterministic"
-# Only recorded calls were asked for a transcript; the per-call endpoint never.
-rec=$(jq -s '[.[] | select(.type=="RECORD" and .stream=="dialpad_calls" and .record.was_recorded)] | length' "$t/full.jsonl")
+# Only answered or recorded calls were asked for a transcript (Dialpad AI
+# transcribes answered calls, recorded or not); the per-call endpoint never.
+rec=$(jq -s '[.[] | select(.type=="RECORD" and .stream=="dialpad_calls" and (.record.was_recorded or .record.date_connected != null))] | length' "$t/full.jsonl")
 asked=$(grep -c '"target":"/api/v2/transcripts/' "$t/req.log" || true)
-[ "$asked" -eq "$rec" ] || fail "asked $asked transcripts for $rec recorded calls"
+[ "$asked" -eq "$rec" ] || fail "asked $asked transcripts for $rec answered or recorded calls"
 grep -q '"target":"/api/v2/call/[0-9]' "$t/req.log" && fail "the 10-a-minute per-call endpoint was used"
 grep -q 'apikey=\|dp-fake-api-key' "$t/req.log" && fail "the key reached a URL"
 
