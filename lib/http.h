@@ -81,6 +81,8 @@ struct http_opts {
  */
 typedef int (*http_refresh_fn)(struct http_client *c, void *ctx, struct err *e);
 
+struct http_response;
+
 struct http_request {
 	const char *method;          /* NULL: GET, or POST when body is set */
 	const char *url;
@@ -91,6 +93,15 @@ struct http_request {
 	double cost;                 /* rate-limit units; 0 means 1 */
 	int no_retry;                /* one try only (non-idempotent calls) */
 	size_t max_body;             /* 0: the client's */
+	/*
+	 * Optional: is this non-2xx answer (other than a 401 that refreshes)
+	 * a transient one the API asks to retry later, like Salesforce's 403
+	 * REQUEST_LIMIT_EXCEEDED for concurrent requests?  When it returns 1
+	 * the request is retried like a 503 (backoff, Retry-After, max_tries;
+	 * then EX_TEMPFAIL).
+	 */
+	int (*transient)(const struct http_response *r, void *ctx);
+	void *transient_ctx;
 };
 
 struct http_response {
