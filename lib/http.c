@@ -782,6 +782,15 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode res)
 			}
 			x->not_before = 0;
 			x->state = X_WAITING;
+		} else if (x->it->req.transient &&
+		    x->it->req.transient(resp, x->it->req.transient_ctx)) {
+			if (http_header_get(resp, "Retry-After", &ra) == 0) {
+				delay = http_retry_after_ms(buf_cstr(&ra), (int64_t)time(NULL));
+				if (delay > c->o.retry_after_max_ms)
+					delay = c->o.retry_after_max_ms;
+			}
+			buf_printf(&d, "HTTP %ld (transient)", st);
+			xfer_retry(c, x, delay, FAIL_TEMP, buf_cstr(&d));
 		} else if (st == 401 || st == 403) {
 			status_fail(c, x, EX_NOPERM, x->refreshed ?
 			    " (after a token refresh)" : "");
@@ -792,8 +801,20 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode res)
 				if (delay > c->o.retry_after_max_ms)
 					delay = c->o.retry_after_max_ms;
 			}
-			buf_printf(&d, "HTTP %ld", st);
-			xfer_retry(c, x, delay, FAIL_TEMP, buf_cstr(&d));
+			if (c->o.retry_delay) {
+				if (delay < 0)
+					delay = http_backoff_ms(c->o.backoff_ms,
+					    c->o.backoff_max_ms, x->tries, &c->rng);
+				delay = c->o.retry_delay(resp, x->tries, delay,
+				    c->o.retry_ctx);
+			}
+			if (delay < 0 && c->o.retry_delay)
+				status_fail(c, x, st == 429 || st == 503 || st == 408 ?
+				    EX_TEMPFAIL : EX_UNAVAILABLE, "");
+			else {
+				buf_printf(&d, "HTTP %ld", st);
+				xfer_retry(c, x, delay, FAIL_TEMP, buf_cstr(&d));
+			}
 		} else if (status_retryable(c, st)) {
 			status_fail(c, x, st == 429 || st == 503 || st == 408 ?
 			    EX_TEMPFAIL : EX_UNAVAILABLE, x->tries > 1 ?

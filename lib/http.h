@@ -40,6 +40,7 @@
 #include "ratelimit.h"
 
 struct http_client;
+struct http_response;
 
 struct http_opts {
 	long connect_timeout_ms;  /* 0: 15000 */
@@ -61,6 +62,17 @@ struct http_opts {
 	 */
 	void (*on_backoff)(long ms, void *ctx);
 	void *backoff_ctx;
+	/*
+	 * When set, called before each retry of a retryable HTTP status (not
+	 * of a network failure) with the response, the tries made so far and
+	 * the delay chosen (Retry-After, capped, or the backoff).  It returns
+	 * the delay to use instead, or -1 to retry no more: the call then ends
+	 * as when the tries are used up.  For APIs that say in the body how
+	 * long to wait (HubSpot's policyName).
+	 */
+	long (*retry_delay)(const struct http_response *resp, int tries,
+	    long delay, void *ctx);
+	void *retry_ctx;
 };
 
 /*
@@ -68,6 +80,8 @@ struct http_opts {
  * it with http_set_token.  Returns 0 or an error code (with e filled).
  */
 typedef int (*http_refresh_fn)(struct http_client *c, void *ctx, struct err *e);
+
+struct http_response;
 
 struct http_request {
 	const char *method;          /* NULL: GET, or POST when body is set */
@@ -79,6 +93,15 @@ struct http_request {
 	double cost;                 /* rate-limit units; 0 means 1 */
 	int no_retry;                /* one try only (non-idempotent calls) */
 	size_t max_body;             /* 0: the client's */
+	/*
+	 * Optional: is this non-2xx answer (other than a 401 that refreshes)
+	 * a transient one the API asks to retry later, like Salesforce's 403
+	 * REQUEST_LIMIT_EXCEEDED for concurrent requests?  When it returns 1
+	 * the request is retried like a 503 (backoff, Retry-After, max_tries;
+	 * then EX_TEMPFAIL).
+	 */
+	int (*transient)(const struct http_response *r, void *ctx);
+	void *transient_ctx;
 };
 
 struct http_response {

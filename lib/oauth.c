@@ -156,7 +156,10 @@ strip_slash(char *s)
 		s[--n] = '\0';
 }
 
-/* JWT aud: login or test, never the My Domain host (salesforce.md 1.4). */
+/* JWT aud: login or test, never the My Domain host (salesforce.md 1.4):
+ * test for a sandbox host, login for every other host (a My Domain, or a
+ * server that is not Salesforce's own, such as a test server).  An
+ * Experience Cloud site sets SF_JWT_AUDIENCE. */
 static char *
 sf_audience(const char *login_url)
 {
@@ -171,10 +174,7 @@ sf_audience(const char *login_url)
 	if ((hl == 19 && strncasecmp(h, "test.salesforce.com", 19) == 0) ||
 	    (hl > 26 && strncasecmp(h + hl - 26, ".sandbox.my.salesforce.com", 26) == 0))
 		return xstrdup("https://test.salesforce.com");
-	if (hl >= 15 && strncasecmp(h + hl - 15, ".salesforce.com", 15) == 0)
-		return xstrdup("https://login.salesforce.com");
-	/* another host (a test server): the login URL itself */
-	return xstrdup(login_url);
+	return xstrdup("https://login.salesforce.com");
 }
 
 int
@@ -335,7 +335,9 @@ oauth_sf_login(struct http_client *c, struct oauth_sf *cfg, struct err *e)
 	oauth_token_init(&t);
 	switch (cfg->flow) {
 	case OAUTH_SF_JWT:
-		if ((rc = oauth_sf_assertion(cfg, ts_now_ms() / 1000, &a, e)))
+		/* the real clock, never SALESINTEL_NOW: Salesforce checks exp
+		 * against its own clock */
+		if ((rc = oauth_sf_assertion(cfg, (int64_t)time(NULL), &a, e)))
 			goto out;
 		oauth_form_add(&form, "grant_type",
 		    "urn:ietf:params:oauth:grant-type:jwt-bearer");

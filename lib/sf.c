@@ -754,6 +754,26 @@ enum sf_outcome {
 	SF_FAIL
 };
 
+/* A 403 REQUEST_LIMIT_EXCEEDED for concurrent (long-running) requests is
+ * transient: back off and retry (salesforce.md 2.5, 7.2).  The daily limit
+ * (TotalRequests) is not: that one ends the run with EX_TEMPFAIL. */
+static int
+sf_transient(const struct http_response *r, void *ctx)
+{
+	struct buf code = BUF_INIT, msg = BUF_INIT;
+	int yes;
+
+	(void)ctx;
+	if (r->status != 403)
+		return 0;
+	sf_error_of(r, &code, &msg);
+	yes = strcmp(buf_cstr(&code), "REQUEST_LIMIT_EXCEEDED") == 0 &&
+	    strstr(buf_cstr(&msg), "Concurrent") != NULL;
+	buf_release(&code);
+	buf_release(&msg);
+	return yes;
+}
+
 /*
  * One call.  Returns SF_OK (2xx, resp holds it), another outcome the caller
  * handles, or SF_FAIL with e filled and its code in *code.
@@ -774,6 +794,7 @@ sf_call(struct pull *p, const char *method, const char *url, const char *const *
 	q.body = body;
 	q.body_len = body ? strlen(body) : 0;
 	q.auth = 1;
+	q.transient = sf_transient;
 	*code = 0;
 	rc = http_do(p->c, &q, resp, e);
 	if (resp->status && check_quota(p, resp, e)) {

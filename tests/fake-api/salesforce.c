@@ -368,8 +368,7 @@ jwt_check(const char *assertion, char **sub, const char **err)
 	v = cJSON_GetObjectItemCaseSensitive(c, "aud");
 	if (!cJSON_IsString(v) || (strcmp(v->valuestring,
 	    "https://login.salesforce.com") != 0 && strcmp(v->valuestring,
-	    "https://test.salesforce.com") != 0 &&
-	    strncmp(v->valuestring, "http://127.0.0.1:", 17) != 0)) {
+	    "https://test.salesforce.com") != 0)) {
 		*err = "audience is invalid";
 		goto out;
 	}

@@ -87,6 +87,13 @@ for code in 406 420 BADJSON; do
 	same "odd-$code" "$TMPDIR/odd.jsonl"
 done
 
+# --- the concurrent-request cap (403 REQUEST_LIMIT_EXCEEDED, "Concurrent..."):
+# backed off and retried (salesforce.md 2.5, 7.2), nothing lost, exit 0
+curl -sf -X POST "$admin/fail?code=CONCURRENT&count=2&path=/query" >/dev/null
+sf-pull --object $objects >"$TMPDIR/conc.jsonl" 2>"$TMPDIR/conc.err" ||
+	{ cat "$TMPDIR/conc.err" >&2; fail "concurrent-request limit"; }
+same concurrent "$TMPDIR/conc.jsonl"
+
 # --- a cursor lost (INVALID_QUERY_LOCATOR): the query restarts from the bookmark
 curl -sf -X POST "$admin/fail?code=INVALID_QUERY_LOCATOR&count=1&path=/query/" >/dev/null
 sf-pull --object $objects >"$TMPDIR/loc.jsonl" 2>"$TMPDIR/loc.err" ||

@@ -43,6 +43,10 @@ sf-pull -v --object Account >"$TMPDIR/jwt.out" 2>"$TMPDIR/jwt.err" ||
 	{ cat "$TMPDIR/jwt.err" >&2; fail "JWT flow"; }
 grep -q '"stream":"sf_accounts","record"' "$TMPDIR/jwt.out" || fail "JWT flow: no records"
 sf-pull -v --log-format json --object Account >"$TMPDIR/jwt2.out" 2>"$TMPDIR/jwt2.err"
+# the fake checks aud (login/test.salesforce.com only) and exp against the
+# real clock: a pinned run time (SALESINTEL_NOW) must not move exp
+SALESINTEL_NOW=2020-01-01T00:00:00Z sf-pull --object Account >/dev/null 2>"$TMPDIR/jwt3.err" ||
+	{ cat "$TMPDIR/jwt3.err" >&2; fail "JWT flow with a pinned run time"; }
 scan "$TMPDIR/jwt.out" "$TMPDIR/jwt.err" "$TMPDIR/jwt2.out" "$TMPDIR/jwt2.err"
 # a key others can read is refused, as ssh does
 chmod 644 "$TMPDIR/sf.key"

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -344,15 +345,37 @@ START_TEST(oauth_sf_jwt_flow)
 	{
 		char want[400];
 
+		/* a login host that is not Salesforce's (here a test server)
+		 * still gets the production audience (salesforce.md 1.4) */
 		snprintf(want, sizeof(want), "{\"iss\":\"3MVG9client\",\"sub\":"
-		    "\"ops@acme.example\",\"aud\":\"%s\",\"exp\":1764392825}", login);
+		    "\"ops@acme.example\",\"aud\":\"https://login.salesforce.com\","
+		    "\"exp\":1764392825}");
 		ck_assert_str_eq(claims, want);
 	}
 	free(claims);
+	/* the assertion's exp follows the real clock, not SALESINTEL_NOW
+	 * (the server checks it against its own clock) */
+	setenv("SALESINTEL_NOW", "2001-01-01T00:00:00Z", 1);
 	ck_assert_int_eq(oauth_sf_login(c, &cfg, &e), 0);
+	unsetenv("SALESINTEL_NOW");
 	body = req_body(s.reqs[0]);
 	ck_assert_ptr_nonnull(strstr(body, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3A"
 	    "grant-type%3Ajwt-bearer&assertion="));
+	{
+		const char *as = strstr(body, "&assertion=") + 11;
+		char *sent = strndup(as, strcspn(as, "&\r\n"));
+		const char *x;
+		long long exp;
+
+		claims = verify_jwt(sent);
+		x = strstr(claims, "\"exp\":");
+		ck_assert_ptr_nonnull(x);
+		exp = strtoll(x + 6, NULL, 10);
+		ck_assert_int_ge(exp, (long long)time(NULL) + 120);
+		ck_assert_int_le(exp, (long long)time(NULL) + 240);
+		free(claims);
+		free(sent);
+	}
 	oauth_sf_release(&cfg);
 	/* production and sandbox hosts get the documented audiences */
 	setenv("SF_LOGIN_URL", "https://acme--uat.sandbox.my.salesforce.com", 1);
