@@ -416,43 +416,45 @@ ensure_token(struct ctx *x, struct err *e)
 
 
 /*
- * http.c's retry_hint: what a Gmail error body says about retrying
- * (gmail.md 6.2, 6.4).  403 rateLimitExceeded / userRateLimitExceeded are
- * retried like a 429; a "Retry after <time>" in the message is waited for
- * on those, on 429 and on 5xx; dailyLimitExceeded and everything else
- * follow http.c's rules.
+ * http.c's transient hook, set on every request: a 403 whose reason is
+ * rateLimitExceeded or userRateLimitExceeded is retried like a 429
+ * (gmail.md 6.2); dailyLimitExceeded and the other 403s are final.
  */
-long
-gmail_retry_hint(const struct http_response *r, void *ctx)
+int
+gmail_transient(const struct http_response *r, void *ctx)
 {
 	struct buf reason = BUF_INIT;
-	long msgwait, out = -1;
 	int rate;
 
 	(void)ctx;
-	if (r->status != 403 && r->status != 429 && r->status < 500)
-		return -1;
+	if (r->status != 403)
+		return 0;
 	gmail_error_reason(buf_cstr(&r->body), r->body.len, &reason);
 	rate = rate_reason(buf_cstr(&reason));
-	if (strcmp(buf_cstr(&reason), "dailyLimitExceeded") == 0) {
-		buf_release(&reason);
-		return -1;
-	}
 	buf_release(&reason);
-	if (r->status == 403 && !rate)
-		return -1;
-	msgwait = gmail_retry_after_message(buf_cstr(&r->body), r->body.len,
-	    ts_now_ms());
-	if (msgwait >= 0)
-		out = msgwait;
-	else if (r->status == 403)
-		out = 0;
-	return out;
+	return rate;
 }
 
 /*
- * One API request with http_do's retries (which ask gmail_retry_hint about
- * rate limits told in the body); a daily limit gets its own message.
+ * http.c's retry_delay: at least until the "Retry after <time>" of the
+ * message (gmail.md 6.4), else the delay http.c chose.
+ */
+long
+gmail_retry_delay(const struct http_response *r, int tries, long delay,
+	void *ctx)
+{
+	long msgwait = gmail_retry_after_message(buf_cstr(&r->body), r->body.len,
+	    ts_now_ms());
+
+	(void)tries;
+	(void)ctx;
+	return msgwait > delay ? msgwait : delay;
+}
+
+/*
+ * One API request with http_do's retries (gmail_transient and
+ * gmail_retry_delay read rate limits told in the body); a daily limit
+ * gets its own message.
  */
 static int
 api_do(struct ctx *x, struct http_request *q, struct http_response *r,
@@ -466,6 +468,7 @@ api_do(struct ctx *x, struct http_request *q, struct http_response *r,
 		return rc;
 	http_response_release(r);
 	http_response_init(r);
+	q->transient = gmail_transient;
 	rc = http_do(x->c, q, r, e);
 	x->st->units += (uint64_t)q->cost * (uint64_t)(r->tries > 0 ? r->tries : 1);
 	if (rc == 0 || (r->status != 403 && r->status != 429))
@@ -1466,7 +1469,7 @@ gmail_pull(const struct gmail_opts *o, struct gmail_stats *st, struct err *e)
 	ho.max_tries = 6;
 	ho.backoff_ms = 1000;
 	ho.backoff_max_ms = o->retry_max_ms ? o->retry_max_ms : 64000;
-	ho.retry_hint = gmail_retry_hint;
+	ho.retry_delay = gmail_retry_delay;
 	x.c = http_client_new(&ho);
 	if (o->quota_per_min >= 0) {
 		double q = o->quota_per_min > 0 ? o->quota_per_min : 5700;

@@ -125,14 +125,15 @@ long gmail_retry_after_message(const char *body, size_t n, int64_t now_ms);
 
 struct http_response;
 /*
- * http.c's retry_hint for the Gmail API (gmail.md 6.2, 6.4): 403
- * rateLimitExceeded / userRateLimitExceeded are retried (after at least
- * the "Retry after <time>" of the message, else 0 ms more than the
- * backoff); 429 and 5xx wait at least for such a time when the message
- * has one; -1 (http.c's own rules) for the rest, dailyLimitExceeded
- * included.  ctx is unused.
+ * http.c's hooks for the Gmail API.  gmail_transient: 1 for a 403 whose
+ * reason is rateLimitExceeded or userRateLimitExceeded (gmail.md 6.2),
+ * retried like a 429; 0 for the rest (dailyLimitExceeded included).
+ * gmail_retry_delay: delay, or longer when the message says "Retry after
+ * <time>" (6.4).  ctx is unused.
  */
-long gmail_retry_hint(const struct http_response *r, void *ctx);
+int gmail_transient(const struct http_response *r, void *ctx);
+long gmail_retry_delay(const struct http_response *r, int tries, long delay,
+	void *ctx);
 
 /*
  * What a Gmail error body's first reason is ("rateLimitExceeded",

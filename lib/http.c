@@ -756,7 +756,7 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode res)
 {
 	struct http_response *resp = &x->it->resp;
 	struct buf ra = BUF_INIT, d = BUF_INIT;
-	long st = 0, delay = -1, hint;
+	long st = 0, delay = -1;
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &st);
 	resp->status = st;
@@ -782,34 +782,26 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode res)
 			}
 			x->not_before = 0;
 			x->state = X_WAITING;
-		} else if (c->o.retry_hint &&
-		    (hint = c->o.retry_hint(resp, c->o.retry_hint_ctx)) >= 0) {
-			if (x->it->req.no_retry || x->tries >= c->o.max_tries) {
-				status_fail(c, x, EX_TEMPFAIL, x->tries > 1 ?
-				    " (retries exhausted)" : "");
-				goto out;
-			}
-			delay = http_backoff_ms(c->o.backoff_ms, c->o.backoff_max_ms,
-			    x->tries, &c->rng);
-			if (http_header_get(resp, "Retry-After", &ra) == 0) {
-				long w = http_retry_after_ms(buf_cstr(&ra),
-				    (int64_t)time(NULL));
-
-				if (w >= 0)
-					delay = w;
-			}
-			if (hint > delay)
-				delay = hint;
-			if (delay > c->o.retry_after_max_ms)
-				delay = c->o.retry_after_max_ms;
-			buf_printf(&d, "HTTP %ld", st);
-			xfer_retry(c, x, delay, FAIL_TEMP, buf_cstr(&d));
 		} else if (x->it->req.transient &&
 		    x->it->req.transient(resp, x->it->req.transient_ctx)) {
 			if (http_header_get(resp, "Retry-After", &ra) == 0) {
 				delay = http_retry_after_ms(buf_cstr(&ra), (int64_t)time(NULL));
 				if (delay > c->o.retry_after_max_ms)
 					delay = c->o.retry_after_max_ms;
+			}
+			if (c->o.retry_delay && !x->it->req.no_retry &&
+			    x->tries < c->o.max_tries) {
+				long dl = delay;
+
+				if (dl < 0)
+					dl = http_backoff_ms(c->o.backoff_ms,
+					    c->o.backoff_max_ms, x->tries, &c->rng);
+				dl = c->o.retry_delay(resp, x->tries, dl, c->o.retry_ctx);
+				if (dl < 0) {
+					status_fail(c, x, EX_TEMPFAIL, "");
+					goto out;
+				}
+				delay = dl;
 			}
 			buf_printf(&d, "HTTP %ld (transient)", st);
 			xfer_retry(c, x, delay, FAIL_TEMP, buf_cstr(&d));
@@ -823,8 +815,20 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode res)
 				if (delay > c->o.retry_after_max_ms)
 					delay = c->o.retry_after_max_ms;
 			}
-			buf_printf(&d, "HTTP %ld", st);
-			xfer_retry(c, x, delay, FAIL_TEMP, buf_cstr(&d));
+			if (c->o.retry_delay) {
+				if (delay < 0)
+					delay = http_backoff_ms(c->o.backoff_ms,
+					    c->o.backoff_max_ms, x->tries, &c->rng);
+				delay = c->o.retry_delay(resp, x->tries, delay,
+				    c->o.retry_ctx);
+			}
+			if (delay < 0 && c->o.retry_delay)
+				status_fail(c, x, st == 429 || st == 503 || st == 408 ?
+				    EX_TEMPFAIL : EX_UNAVAILABLE, "");
+			else {
+				buf_printf(&d, "HTTP %ld", st);
+				xfer_retry(c, x, delay, FAIL_TEMP, buf_cstr(&d));
+			}
 		} else if (status_retryable(c, st)) {
 			status_fail(c, x, st == 429 || st == 503 || st == 408 ?
 			    EX_TEMPFAIL : EX_UNAVAILABLE, x->tries > 1 ?

@@ -63,16 +63,17 @@ struct http_opts {
 	void (*on_backoff)(long ms, void *ctx);
 	void *backoff_ctx;
 	/*
-	 * An API's own reading of a failed response (any status but 2xx and
-	 * the 401 that calls the refresh callback): -1 applies the rules
-	 * above; a value >= 0 makes it a temporary failure that is retried
-	 * (within max_tries; EX_TEMPFAIL when they run out) after at least
-	 * that many ms, or longer when Retry-After or the backoff says so.
-	 * For rate limits told in the body (Gmail's 403 rateLimitExceeded,
-	 * "Retry after <time>" in a message).
+	 * When set, called before each retry of a retryable HTTP status (not
+	 * of a network failure; a request's transient answers included) with
+	 * the response, the tries made so far and
+	 * the delay chosen (Retry-After, capped, or the backoff).  It returns
+	 * the delay to use instead, or -1 to retry no more: the call then ends
+	 * as when the tries are used up.  For APIs that say in the body how
+	 * long to wait (HubSpot's policyName).
 	 */
-	long (*retry_hint)(const struct http_response *r, void *ctx);
-	void *retry_hint_ctx;
+	long (*retry_delay)(const struct http_response *resp, int tries,
+	    long delay, void *ctx);
+	void *retry_ctx;
 };
 
 /*

@@ -253,6 +253,55 @@ START_TEST(http_do_retry_after)
 }
 END_TEST
 
+/* the retry_delay hook: its delay replaces Retry-After; -1 ends the call */
+static long
+hook_delay(const struct http_response *resp, int tries, long delay, void *ctx)
+{
+	int *calls = ctx;
+
+	(*calls)++;
+	ck_assert_int_eq(resp->status, 429);
+	ck_assert_int_eq(tries, *calls);
+	ck_assert_int_eq(delay, 7000);
+	return *calls == 1 ? 1234 : -1;
+}
+
+START_TEST(http_do_retry_delay_hook)
+{
+	static const struct loopsrv_step sc[] = { { LS_SEND, r429_7, 0 } };
+	struct loopsrv s;
+	struct http_opts o;
+	struct http_client *c;
+	struct http_response r;
+	struct err e = ERR_INIT;
+	char url[128];
+	int calls = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.max_tries = 5;
+	o.timeout_ms = 3000;
+	o.backoff_ms = 100;
+	o.on_backoff = record_backoff;
+	o.retry_delay = hook_delay;
+	o.retry_ctx = &calls;
+	nbackoffs = 0;
+	c = http_client_new(&o);
+	ck_assert_int_eq(loopsrv_start(&s, sc, 1), 0);
+	loopsrv_url(&s, NULL, "/", url, sizeof(url));
+	http_response_init(&r);
+	ck_assert_int_eq(get(c, url, 0, &r, &e), EX_TEMPFAIL);
+	ck_assert_int_eq(calls, 2);
+	ck_assert_int_eq(nbackoffs, 1);
+	ck_assert_int_eq(backoffs[0], 1234);
+	ck_assert_uint_eq(loopsrv_nreqs(&s), 2);
+	ck_assert_int_eq(r.status, 429);
+	loopsrv_stop(&s);
+	http_response_release(&r);
+	http_client_free(c);
+	err_release(&e);
+}
+END_TEST
+
 /* always 500: bounded tries, then EX_UNAVAILABLE; always 429: EX_TEMPFAIL */
 START_TEST(http_do_gives_up)
 {
@@ -285,28 +334,35 @@ END_TEST
 
 static const char r403_rate[] =
 	"HTTP/1.1 403 Forbidden\r\nContent-Length: 4\r\nConnection: close\r\n\r\nrate";
-static const char r403_no[] =
-	"HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno";
 
-/* the API's reading of the body: "rate" waits 4 s, anything else -1 */
-static long
-hint_rate(const struct http_response *r, void *ctx)
+static int
+transient_rate(const struct http_response *r, void *ctx)
 {
 	(void)ctx;
-	return strcmp(buf_cstr(&r->body), "rate") == 0 ? 4000 : -1;
+	return strcmp(buf_cstr(&r->body), "rate") == 0;
 }
 
-/* retry_hint: a 403 it calls a rate limit is retried after at least its
- * wait; its -1 keeps the rules (403 final); tries still run out */
-START_TEST(http_do_retry_hint)
+/* the body asks for 4 s more than the backoff */
+static long
+delay_rate(const struct http_response *r, int tries, long delay, void *ctx)
+{
+	(void)r;
+	(void)tries;
+	(void)ctx;
+	return delay < 4000 ? 4000 : delay;
+}
+
+/* a request's transient answers are retried after the delay retry_delay
+ * gives (Gmail: 403 rateLimitExceeded with "Retry after <time>") */
+START_TEST(http_do_transient_retry_delay)
 {
 	static const struct loopsrv_step sc[] = {
 		{ LS_SEND, r403_rate, 0 }, { LS_SEND, r403_rate, 0 },
 		{ LS_SEND, ok_hello, 0 } };
-	static const struct loopsrv_step sno[] = { { LS_SEND, r403_no, 0 } };
 	static const struct loopsrv_step sall[] = { { LS_SEND, r403_rate, 0 } };
 	struct loopsrv s;
 	struct http_opts o;
+	struct http_request q;
 	struct http_client *c;
 	struct http_response r;
 	struct err e = ERR_INIT;
@@ -318,29 +374,26 @@ START_TEST(http_do_retry_hint)
 	o.backoff_ms = 100;
 	o.backoff_max_ms = 1000;
 	o.on_backoff = record_backoff;
-	o.retry_hint = hint_rate;
+	o.retry_delay = delay_rate;
 	nbackoffs = 0;
 	c = http_client_new(&o);
 	ck_assert_int_eq(loopsrv_start(&s, sc, 3), 0);
 	loopsrv_url(&s, NULL, "/", url, sizeof(url));
+	memset(&q, 0, sizeof(q));
+	q.url = url;
+	q.transient = transient_rate;
 	http_response_init(&r);
-	ck_assert_int_eq(get(c, url, 0, &r, &e), 0);
+	ck_assert_int_eq(http_do(c, &q, &r, &e), 0);
 	ck_assert_int_eq(r.tries, 3);
 	ck_assert_int_eq(nbackoffs, 2);
 	ck_assert_int_eq(backoffs[0], 4000);
 	ck_assert_int_eq(backoffs[1], 4000);
 	loopsrv_stop(&s);
 
-	ck_assert_int_eq(loopsrv_start(&s, sno, 1), 0);
-	loopsrv_url(&s, NULL, "/", url, sizeof(url));
-	ck_assert_int_eq(get(c, url, 0, &r, &e), EX_NOPERM);
-	ck_assert_uint_eq(loopsrv_nreqs(&s), 1);
-	loopsrv_stop(&s);
-
-	err_release(&e);
 	ck_assert_int_eq(loopsrv_start(&s, sall, 1), 0);
 	loopsrv_url(&s, NULL, "/", url, sizeof(url));
-	ck_assert_int_eq(get(c, url, 0, &r, &e), EX_TEMPFAIL);
+	q.url = url;
+	ck_assert_int_eq(http_do(c, &q, &r, &e), EX_TEMPFAIL);
 	ck_assert_uint_eq(loopsrv_nreqs(&s), 3);
 	loopsrv_stop(&s);
 	http_response_release(&r);
@@ -763,7 +816,8 @@ suite(void)
 	tcase_add_test(t, ratelimit_reserve_paces);
 	tcase_add_test(t, ratelimit_client_paces);
 	tcase_add_test(t, http_urlencode_form);
-	tcase_add_test(t, http_do_retry_hint);
+	tcase_add_test(t, http_do_transient_retry_delay);
+	tcase_add_test(t, http_do_retry_delay_hook);
 	suite_add_tcase(s, t);
 	return s;
 }
