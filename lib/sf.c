@@ -1025,6 +1025,35 @@ soql(struct pull *p, struct buf *out, int64_t from, int64_t to, int ordered)
 /* --- REST --- */
 
 /*
+ * Links already followed (nextRecordsUrl, Bulk locators), by a 64-bit
+ * FNV-1a hash: a server that hands out a link it handed out before would
+ * keep a pull busy for ever (salesforce.md 2.3: cursors only move forward).
+ */
+struct seen {
+	uint64_t *h;
+	size_t n;
+};
+
+/* 1 when s[0..n) was seen before; else remember it and return 0. */
+static int
+seen_add(struct seen *sn, const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	for (i = 0; i < sn->n; i++)
+		if (sn->h[i] == h)
+			return 1;
+	sn->h = xrealloc(sn->h, (sn->n + 1) * sizeof(*sn->h));
+	sn->h[sn->n++] = h;
+	return 0;
+}
+
+/*
  * Query [from, to) page by page.  *total gets totalSize of the first page;
  * with probe set, stop after the first page when totalSize > threshold
  * (returns SF_OK with *switched = 1).
@@ -1038,6 +1067,7 @@ rest_window(struct pull *p, int64_t from, int64_t to, int probe, int *switched,
 	const char *hdrs[3];
 	struct err pe = ERR_INIT;
 	int rc = SF_OK, first = 1, logins = p->auth ? p->auth->logins : 0;
+	struct seen seen = { NULL, 0 };
 
 	http_response_init(&r);
 	buf_printf(&hdr, "Sforce-Query-Options: batchSize=%d", p->o->batch_size);
@@ -1098,9 +1128,18 @@ rest_window(struct pull *p, int64_t from, int64_t to, int probe, int *switched,
 		{
 			const struct json *dn = json_get(root, "done");
 
-			if ((dn && dn->type == JSON_TRUE) || !next ||
-			    next->type != JSON_STRING)
+			if (dn && dn->type == JSON_TRUE)
 				break;
+			if (!next || next->type != JSON_STRING) {
+				if (!dn || dn->type != JSON_FALSE)
+					break;
+				/* more to come, but no way to it: the rows
+				 * not read would go unnoticed */
+				*code = err_set(e, EX_DATAERR, "query page says "
+				    "done: false but has no nextRecordsUrl");
+				rc = SF_FAIL;
+				goto out;
+			}
 		}
 		{
 			struct buf nu = BUF_INIT;
@@ -1112,12 +1151,21 @@ rest_window(struct pull *p, int64_t from, int64_t to, int probe, int *switched,
 				buf_release(&nu);
 				goto out;
 			}
+			if (seen_add(&seen, nu.data, nu.len)) {
+				*code = err_set(e, EX_DATAERR, "nextRecordsUrl "
+				    "leads back to a page already read (a paging "
+				    "loop)");
+				rc = SF_FAIL;
+				buf_release(&nu);
+				goto out;
+			}
 			buf_reset(&url);
 			buf_add(&url, nu.data, nu.len);
 			buf_release(&nu);
 		}
 	}
 out:
+	free(seen.h);
 	http_response_release(&r);
 	buf_release(&url);
 	buf_release(&q);
@@ -1218,6 +1266,7 @@ bulk_pull(struct pull *p, int64_t from, int *code, struct err *e)
 	struct json *root;
 	int rc, *csvcol = NULL;
 	long waited = 0, delay = 200;
+	struct seen seen = { NULL, 0 };
 
 	http_response_init(&r);
 	soql(p, &q, from, p->win_end, 0);
@@ -1330,6 +1379,13 @@ bulk_pull(struct pull *p, int64_t from, int *code, struct err *e)
 		if (http_header_get(&r, "Sforce-Locator", &loc) != 0 ||
 		    loc.len == 0 || strcmp(buf_cstr(&loc), "null") == 0)
 			break;
+		if (seen_add(&seen, loc.data, loc.len)) {
+			*code = err_set(e, EX_DATAERR, "%s: Bulk job %s: "
+			    "Sforce-Locator leads back to a chunk already read",
+			    p->ob->name, buf_cstr(&jid));
+			rc = SF_FAIL;
+			goto out;
+		}
 	}
 	rc = write_state(p, e) ? SF_FAIL : SF_OK;
 	if (rc)
@@ -1353,6 +1409,7 @@ out:
 		err_release(&de);
 	}
 	free(csvcol);
+	free(seen.h);
 	http_response_release(&r);
 	buf_release(&url);
 	buf_release(&q);

@@ -527,6 +527,82 @@ START_TEST(sf_pull_foreign_next_url)
 }
 END_TEST
 
+/* a server whose nextRecordsUrl leads back to a page already read (or that
+ * says done: false with no way on) would keep the pull busy for ever, or
+ * end it "successfully" short of the data: a malformed answer, 65 */
+START_TEST(sf_pull_paging_loop)
+{
+	static const char loop[] = "{\"totalSize\":3,\"done\":false,\"nextRecordsUrl\":"
+	    "\"/services/data/v62.0/query/01gXX-2\",\"records\":[]}";
+	static const char stuck[] = "{\"totalSize\":3,\"done\":false,\"records\":[]}";
+	static const char job[] = "{\"id\":\"7505g00000QbJobAAA\",\"state\":\"UploadComplete\"}";
+	static const char done[] = "{\"id\":\"7505g00000QbJobAAA\",\"state\":\"JobComplete\"}";
+	struct loopsrv s;
+	struct loopsrv_step st[6];
+	struct out o;
+	struct err e = ERR_INIT;
+	char *b[6];
+	size_t i, len;
+
+	/* nextRecordsUrl pointing at itself */
+	b[0] = resp("200 OK", "", describe_body);
+	b[1] = resp("200 OK", "", page1);
+	b[2] = resp("200 OK", "", loop);
+	for (i = 0; i < 3; i++) {
+		st[i].action = LS_SEND;
+		st[i].raw = b[i];
+		st[i].len = 0;
+	}
+	ck_assert_int_eq(loopsrv_start(&s, st, 3), 0);
+	ck_assert_int_eq(run_pull(&s, -1, "{\"bookmarks\":{}}", &o, &e), EX_DATAERR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "loop"));
+	ck_assert_uint_le(loopsrv_nreqs(&s), 4);
+	ck_assert_ptr_nonnull(strstr(line_at(&o, o.nlines - 1, &len), "\"status\":\"failed\""));
+	loopsrv_stop(&s);
+	buf_release(&o.all);
+	for (i = 0; i < 3; i++)
+		free(b[i]);
+
+	/* done: false and no nextRecordsUrl */
+	b[0] = resp("200 OK", "", describe_body);
+	b[1] = resp("200 OK", "", stuck);
+	for (i = 0; i < 2; i++) {
+		st[i].action = LS_SEND;
+		st[i].raw = b[i];
+		st[i].len = 0;
+	}
+	ck_assert_int_eq(loopsrv_start(&s, st, 2), 0);
+	ck_assert_int_eq(run_pull(&s, -1, "{\"bookmarks\":{}}", &o, &e), EX_DATAERR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "nextRecordsUrl"));
+	ck_assert_ptr_nonnull(strstr(line_at(&o, o.nlines - 1, &len), "\"status\":\"failed\""));
+	loopsrv_stop(&s);
+	buf_release(&o.all);
+	for (i = 0; i < 2; i++)
+		free(b[i]);
+
+	/* Bulk: a Sforce-Locator handed out again */
+	b[0] = resp("200 OK", "", describe_body);
+	b[1] = resp("200 OK", "", page1);
+	b[2] = resp("200 OK", "", job);
+	b[3] = resp("200 OK", "", done);
+	b[4] = resp("200 OK", "Content-Type: text/csv\r\nSforce-Locator: MTAwMDA\r\n", csv1);
+	for (i = 0; i < 5; i++) {
+		st[i].action = LS_SEND;
+		st[i].raw = b[i];
+		st[i].len = 0;
+	}
+	ck_assert_int_eq(loopsrv_start(&s, st, 5), 0);
+	ck_assert_int_eq(run_pull(&s, 2, "{\"bookmarks\":{}}", &o, &e), EX_DATAERR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "Sforce-Locator"));
+	ck_assert_uint_le(loopsrv_nreqs(&s), 8);
+	loopsrv_stop(&s);
+	buf_release(&o.all);
+	for (i = 0; i < 5; i++)
+		free(b[i]);
+	err_release(&e);
+}
+END_TEST
+
 static int
 cmp_lines(const void *a, const void *b)
 {
@@ -671,6 +747,7 @@ suite(void)
 	tcase_add_test(t, sf_pull_deleted_fails_softly);
 	tcase_add_test(t, sf_pull_rest_pages);
 	tcase_add_test(t, sf_pull_foreign_next_url);
+	tcase_add_test(t, sf_pull_paging_loop);
 	tcase_add_test(t, sf_pull_bulk_equals_rest);
 	tcase_add_test(t, sf_pull_quota_guard);
 	suite_add_tcase(s, t);
