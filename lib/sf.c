@@ -823,6 +823,10 @@ sf_call(struct pull *p, const char *method, const char *url, const char *const *
 	else if (resp->status == 400 && (strcmp(buf_cstr(ecode), "MALFORMED_QUERY") == 0 ||
 	    strcmp(buf_cstr(ecode), "INVALID_QUERY_FILTER_OPERATOR") == 0))
 		e->code = EX_SOFTWARE;
+	else if (resp->status == 502 || resp->status == 503)
+		/* still unavailable after the retries: 69, not 75
+		 * (salesforce.md 7.2) */
+		e->code = EX_UNAVAILABLE;
 	if (rc == SF_FAIL && emsg.len)
 		err_set(e, e->code, "%s: %s", buf_cstr(ecode), buf_cstr(&emsg));
 	else if (rc != SF_FAIL)

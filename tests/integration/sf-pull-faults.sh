@@ -142,6 +142,13 @@ curl -sf -X POST "$admin/fail?code=UNKNOWN_EXCEPTION&count=50&path=/query" >/dev
 rc=0
 sf-pull --object Contact >"$TMPDIR/u.jsonl" 2>"$TMPDIR/u.err" || rc=$?
 [ "$rc" -eq 69 ] || fail "exhausted 500s: exit $rc"
+# --- 503 (maintenance) every time: bounded tries, then 69 (salesforce.md 7.2)
+curl -sf -X POST "$FAKE_URL/_admin/fault?kind=503&count=50&prefix=/services/data/" >/dev/null
+rc=0
+sf-pull --object Contact >"$TMPDIR/u.jsonl" 2>"$TMPDIR/u.err" || rc=$?
+[ "$rc" -eq 69 ] || fail "exhausted 503s: exit $rc"
+grep -q '"stream":"etl_runs".*"status":"failed"' "$TMPDIR/u.jsonl" ||
+	fail "503: no failed etl_runs record"
 
 # --- the quota guard: stops at 80 % of the daily allocation, state saved
 fake-api-stop "$FAKE_PID"
