@@ -869,21 +869,31 @@ describe(struct pull *p, int *code, struct err *e)
 	struct http_response r;
 	struct buf url = BUF_INIT, ec = BUF_INIT;
 	struct err pe = ERR_INIT;
-	struct json *root, *fields, *f;
-	int rc;
+	struct json *root, *fields = NULL, *f;
+	int rc, tries;
 
 	http_response_init(&r);
 	buf_printf(&url, "%s/sobjects/%s/describe", buf_cstr(&p->base), p->ob->name);
-	rc = sf_call(p, "GET", buf_cstr(&url), json_hdrs, NULL, &r, code, &ec, e);
-	if (rc != SF_OK)
-		goto out;
-	root = json_parse(&p->page, buf_cstr(&r.body), r.body.len, &pe);
-	fields = root ? json_get(root, "fields") : NULL;
-	if (!fields || fields->type != JSON_ARRAY) {
-		rc = SF_FAIL;
-		*code = err_set(e, EX_UNAVAILABLE, "describe %s: no fields array",
-		    p->ob->name);
-		goto out;
+	/* a 200 whose JSON is cut or broken is a transient fault: ask again
+	 * (salesforce.md 7.2, the last paragraph) */
+	for (tries = 1;; tries++) {
+		rc = sf_call(p, "GET", buf_cstr(&url), json_hdrs, NULL, &r, code, &ec, e);
+		if (rc != SF_OK)
+			goto out;
+		err_release(&pe);
+		root = json_parse(&p->page, buf_cstr(&r.body), r.body.len, &pe);
+		fields = root ? json_get(root, "fields") : NULL;
+		if (fields && fields->type == JSON_ARRAY)
+			break;
+		if (tries >= 3) {
+			rc = SF_FAIL;
+			*code = err_set(e, EX_UNAVAILABLE, "describe %s: no fields "
+			    "array%s%s", p->ob->name, pe.msg ? ": " : "",
+			    pe.msg ? pe.msg : "");
+			goto out;
+		}
+		warnf(p, "describe %s: the answer is not a describe result; "
+		    "asking again", p->ob->name);
 	}
 	p->dnames = xcalloc(fields->count + 1, sizeof(char *));
 	p->dtypes = xcalloc(fields->count + 1, sizeof(char *));

@@ -86,6 +86,11 @@ for code in 406 420 BADJSON; do
 		{ cat "$TMPDIR/odd.err" >&2; fail "$code"; }
 	same "odd-$code" "$TMPDIR/odd.jsonl"
 done
+# a cut JSON answer to describe is asked again, too
+curl -sf -X POST "$admin/fail?code=BADJSON&count=2&path=/describe" >/dev/null
+sf-pull --object $objects >"$TMPDIR/odd.jsonl" 2>"$TMPDIR/odd.err" ||
+	{ cat "$TMPDIR/odd.err" >&2; fail "BADJSON on describe"; }
+same odd-describe "$TMPDIR/odd.jsonl"
 
 # --- the concurrent-request cap (403 REQUEST_LIMIT_EXCEEDED, "Concurrent..."):
 # backed off and retried (salesforce.md 2.5, 7.2), nothing lost, exit 0
