@@ -1340,56 +1340,97 @@ bulk_pull(struct pull *p, int64_t from, int *code, struct err *e)
 			delay = delay * 2 > 2000 ? 2000 : delay * 2;
 	}
 	for (;;) {
-		struct csv_reader cr;
-		struct row row;
-		size_t i;
-		int more;
+		long skip = 0;
+		int attempt;
 
-		buf_reset(&url);
-		buf_printf(&url, "%s/jobs/query/%s/results?maxRecords=%ld",
-		    buf_cstr(&p->base), buf_cstr(&jid), p->o->bulk_chunk);
-		if (loc.len) {
-			buf_addstr(&url, "&locator=");
-			http_urlencode(&url, loc.data, loc.len);
-		}
-		rc = sf_call(p, "GET", buf_cstr(&url), csv_hdrs, NULL, &r, code, &ec, e);
-		if (rc != SF_OK)
-			goto out;
-		csv_reader_init(&cr, buf_cstr(&r.body), r.body.len, ',');
-		more = csv_next(&cr, e);
-		if (more > 0) {
-			free(csvcol);
-			csvcol = xcalloc(p->nsels + 1, sizeof(int));
-			for (i = 0; i < p->nsels; i++) {
-				size_t j, n;
+		/*
+		 * One chunk.  A chunk that is not well-formed CSV, or holds
+		 * fewer or more rows than its Sforce-NumberOfRecords says, was
+		 * cut or mangled on the way: fetch it again by the same locator
+		 * (salesforce.md 5.3: a locator can be re-fetched), writing only
+		 * the rows not written yet.
+		 */
+		for (attempt = 1;; attempt++) {
+			struct csv_reader cr;
+			struct row row;
+			size_t i;
+			long nrows = 0, want = -1;
+			int more;
 
-				csvcol[i] = -1;
-				for (j = 0; j < cr.n; j++)
-					if (strcasecmp(csv_field(&cr, j, &n), p->sels[i].name) == 0)
-						csvcol[i] = (int)j;
+			buf_reset(&url);
+			buf_printf(&url, "%s/jobs/query/%s/results?maxRecords=%ld",
+			    buf_cstr(&p->base), buf_cstr(&jid), p->o->bulk_chunk);
+			if (loc.len) {
+				buf_addstr(&url, "&locator=");
+				http_urlencode(&url, loc.data, loc.len);
 			}
-			while ((more = csv_next(&cr, e)) > 0) {
-				memset(&row, 0, sizeof(row));
-				row.csv = &cr;
-				row.csvcol = csvcol;
-				if (cr.n == 1 && cr.len[0] == 0)
-					continue;       /* a blank line */
-				if (write_record(p, &row, e)) {
-					csv_reader_release(&cr);
+			rc = sf_call(p, "GET", buf_cstr(&url), csv_hdrs, NULL, &r, code, &ec, e);
+			if (rc != SF_OK)
+				goto out;
+			csv_reader_init(&cr, buf_cstr(&r.body), r.body.len, ',');
+			more = csv_next(&cr, e);
+			if (more > 0) {
+				free(csvcol);
+				csvcol = xcalloc(p->nsels + 1, sizeof(int));
+				for (i = 0; i < p->nsels; i++) {
+					size_t j, n;
+
+					csvcol[i] = -1;
+					for (j = 0; j < cr.n; j++)
+						if (strcasecmp(csv_field(&cr, j, &n),
+						    p->sels[i].name) == 0)
+							csvcol[i] = (int)j;
+				}
+				while ((more = csv_next(&cr, e)) > 0) {
+					memset(&row, 0, sizeof(row));
+					row.csv = &cr;
+					row.csvcol = csvcol;
+					if (cr.n == 1 && cr.len[0] == 0)
+						continue;       /* a blank line */
+					if (nrows++ < skip)
+						continue;       /* written before */
+					if (write_record(p, &row, e)) {
+						csv_reader_release(&cr);
+						*code = e->code;
+						rc = SF_FAIL;
+						goto out;
+					}
+				}
+			}
+			csv_reader_release(&cr);
+			if (nrows > skip)
+				skip = nrows;
+			buf_reset(&p->tmp);
+			if (http_header_get(&r, "Sforce-NumberOfRecords", &p->tmp) == 0) {
+				char *end;
+
+				want = strtol(buf_cstr(&p->tmp), &end, 10);
+				if (end == buf_cstr(&p->tmp) || *end || want < 0)
+					want = -1;
+			}
+			if (more == 0 && (want < 0 || want == nrows))
+				break;
+			if (attempt >= 3) {
+				if (more < 0) {
 					*code = e->code;
 					rc = SF_FAIL;
 					goto out;
 				}
+				/* well-formed every time: believe the rows */
+				warnf(p, "%s: Bulk job %s: a chunk holds %ld rows, "
+				    "Sforce-NumberOfRecords says %ld", p->ob->name,
+				    buf_cstr(&jid), nrows, want);
+				break;
 			}
+			warnf(p, "%s: Bulk job %s: a result chunk came cut or "
+			    "mangled (%s); fetching it again", p->ob->name,
+			    buf_cstr(&jid), more < 0 && e->msg ? e->msg :
+			    "row count differs from Sforce-NumberOfRecords");
+			err_release(e);
+			*code = 0;
 		}
-		csv_reader_release(&cr);
 		debugf(p, "%s: Bulk job %s: %ld records so far", p->ob->name,
 		    buf_cstr(&jid), p->rows);
-		if (more < 0) {
-			*code = e->code;
-			rc = SF_FAIL;
-			goto out;
-		}
 		if (http_header_get(&r, "Sforce-Locator", &loc) != 0 ||
 		    loc.len == 0 || strcmp(buf_cstr(&loc), "null") == 0)
 			break;
