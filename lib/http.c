@@ -801,8 +801,20 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode res)
 				if (delay > c->o.retry_after_max_ms)
 					delay = c->o.retry_after_max_ms;
 			}
-			buf_printf(&d, "HTTP %ld", st);
-			xfer_retry(c, x, delay, FAIL_TEMP, buf_cstr(&d));
+			if (c->o.retry_delay) {
+				if (delay < 0)
+					delay = http_backoff_ms(c->o.backoff_ms,
+					    c->o.backoff_max_ms, x->tries, &c->rng);
+				delay = c->o.retry_delay(resp, x->tries, delay,
+				    c->o.retry_ctx);
+			}
+			if (delay < 0 && c->o.retry_delay)
+				status_fail(c, x, st == 429 || st == 503 || st == 408 ?
+				    EX_TEMPFAIL : EX_UNAVAILABLE, "");
+			else {
+				buf_printf(&d, "HTTP %ld", st);
+				xfer_retry(c, x, delay, FAIL_TEMP, buf_cstr(&d));
+			}
 		} else if (status_retryable(c, st)) {
 			status_fail(c, x, st == 429 || st == 503 || st == 408 ?
 			    EX_TEMPFAIL : EX_UNAVAILABLE, x->tries > 1 ?

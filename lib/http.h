@@ -40,6 +40,7 @@
 #include "ratelimit.h"
 
 struct http_client;
+struct http_response;
 
 struct http_opts {
 	long connect_timeout_ms;  /* 0: 15000 */
@@ -61,6 +62,17 @@ struct http_opts {
 	 */
 	void (*on_backoff)(long ms, void *ctx);
 	void *backoff_ctx;
+	/*
+	 * When set, called before each retry of a retryable HTTP status (not
+	 * of a network failure) with the response, the tries made so far and
+	 * the delay chosen (Retry-After, capped, or the backoff).  It returns
+	 * the delay to use instead, or -1 to retry no more: the call then ends
+	 * as when the tries are used up.  For APIs that say in the body how
+	 * long to wait (HubSpot's policyName).
+	 */
+	long (*retry_delay)(const struct http_response *resp, int tries,
+	    long delay, void *ctx);
+	void *retry_ctx;
 };
 
 /*

@@ -2,8 +2,10 @@
  * hubspot.h: pulling HubSpot sequences (shared/api/hubspot.md) as Singer
  * messages for hubspot_sequences.
  *
- * Every sequence call is scoped to a user id; with none given, the
- * account's users are listed (GET /settings/v3/users).  For each user the
+ * Every sequence call is scoped to a user id; with none given, the userId
+ * of every owner of the account (GET /crm/v3/owners; where that is refused
+ * or absent, GET /settings/v3/users), skipping a user whose sequences
+ * cannot be listed (400, 404, 403 other than MISSING_SCOPES).  For each user the
  * sequences are listed (every page through paging.next.after) and each new
  * one (deduplicated by id across users) is read whole for its steps.  The
  * sequences path prefix is a setting: /automation/v4/sequences today, the
@@ -11,8 +13,13 @@
  *
  * Pacing: a token bucket (default 8 requests a second, under the 100 per
  * 10 s of the smallest plan), slowed further when X-HubSpot-RateLimit-
- * Remaining runs low; a 429 is retried by the HTTP layer (Retry-After, or
- * backoff); a 429 whose policyName is DAILY ends the run with EX_TEMPFAIL.
+ * Remaining runs low; a 429 is retried by the HTTP layer after Retry-After
+ * or the backoff, at least 10 s x try for TEN_SECONDLY_ROLLING (1 s for
+ * SECONDLY); a 429 whose policyName is DAILY is not retried and ends the
+ * run with EX_TEMPFAIL.  423 and 477 are retried too.  A 200 whose body is
+ * not the expected JSON is fetched again (3 tries), then EX_DATAERR; a
+ * paging cursor handed out twice ends the run with EX_DATAERR (no loop).
+ * A sequence listed but gone (404) before its details is skipped.
  */
 #ifndef SI_HUBSPOT_H
 #define SI_HUBSPOT_H
@@ -44,6 +51,8 @@ struct hubspot_stats {
 	size_t users;
 	size_t sequences;
 	size_t requests;
+	size_t users_skipped;   /* listed users whose sequences were refused (4xx) */
+	size_t vanished;        /* listed sequences gone (404) before their details */
 };
 
 int hubspot_pull(const struct hubspot_opts *o, struct hubspot_stats *st,

@@ -114,6 +114,12 @@ main(int argc, char **argv)
 	rc = hubspot_pull(&o, &st, &e);
 	if (rc)
 		diag_error("%s", e.msg ? e.msg : "failed");
+	if (st.users_skipped)
+		diag_warn("%zu users of the account skipped: HubSpot refused to "
+		    "list their sequences (no sales seat?)", st.users_skipped);
+	if (st.vanished)
+		diag_warn("%zu sequences were deleted while being read",
+		    st.vanished);
 	diag_info("%zu sequences of %zu users in %zu requests", st.sequences,
 	    st.users, st.requests);
 out:

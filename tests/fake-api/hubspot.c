@@ -24,10 +24,13 @@ static const struct fake_option hs_options[] = {
 	    "automation.sequences.enrollments.write,crm.objects.contacts.read,"
 	    "crm.objects.owners.read,settings.users.read", "the token's scopes" },
 	{ "hs-page-size", "10", "default page size of lists (limit, max 100)" },
+	{ "hs-max-page", "100", "the most a list page holds, whatever limit asks" },
 	{ "hs-burst", "100", "requests per 10 s rolling window (0: off)" },
 	{ "hs-daily", "250000", "requests per day" },
 	{ "hs-search-per-second", "5", "search requests per second (0: off)" },
 	{ "hs-sequences", "3", "sequences per user (about)" },
+	{ "hs-users-api", "1", "serve GET /settings/v3/users (0: not found, "
+	    "as shared/api/hubspot.md, which documents only /crm/v3/owners)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -39,6 +42,27 @@ static cJSON *enrollments;    /* {id, toEmail, sequenceId, ..., contactId} */
 static unsigned long next_enroll_id;
 static long long daily_used;
 static int not_indexed;       /* searches left that find nothing */
+
+/*
+ * Quirks (POST /_admin/hubspot/quirk?kind=K[&n=N][&match=S][&ms=M]): the
+ * next N requests (default 1) whose target contains S answer as K:
+ * empty200, badjson, noresults (200 without the results/id the endpoint
+ * has), repeat-after (a list page's paging.next.after repeats the cursor
+ * of the request: a loop), 400, 403, 404, 423, 477 (Retry-After: 1),
+ * 429-daily (policyName DAILY, Retry-After: 3600), 429-rolling
+ * (TEN_SECONDLY_ROLLING without Retry-After; the window then stays shut
+ * for M ms, default 100), junk-headers (X-HubSpot-RateLimit-Remaining
+ * not a number).  Kinds after auth, before the limiter.
+ */
+struct quirk {
+	char kind[24];
+	char match[200];
+	long n;
+	long ms;
+};
+static struct quirk quirks[16];
+static size_t nquirks;
+static int64_t shut_until;    /* 429-rolling: refuse until then (real ms) */
 
 struct window {
 	int64_t *t;
@@ -418,6 +442,8 @@ hs_release(void)
 	free(w_search.t);
 	memset(&w_burst, 0, sizeof w_burst);
 	memset(&w_search, 0, sizeof w_search);
+	nquirks = 0;
+	shut_until = 0;
 }
 
 /* ---- paging ---- */
@@ -440,6 +466,9 @@ page_params(const struct fake_req *r, struct fake_resp *w, size_t *off,
 		}
 		*limit = (size_t)(v > 100 ? 100 : v);
 	}
+	if (fake_opt_int("hs-max-page") > 0 &&
+	    *limit > (size_t)fake_opt_int("hs-max-page"))
+		*limit = (size_t)fake_opt_int("hs-max-page");
 	if (a && *a) {
 		struct buf d = BUF_INIT;
 		char *end;
@@ -462,6 +491,9 @@ page_params(const struct fake_req *r, struct fake_resp *w, size_t *off,
 }
 
 /* Add paging.next when more remain; link repeats the request's query. */
+static int repeat_after;      /* the current answer repeats the cursor */
+static int junk_headers;      /* the current answer's Remaining is junk */
+
 static void
 paging_next(cJSON *o, const struct fake_req *r, size_t next)
 {
@@ -470,7 +502,10 @@ paging_next(cJSON *o, const struct fake_req *r, size_t next)
 	size_t i;
 
 	buf_printf(&n, "%zu", next);
-	fake_base64(&e, n.data, n.len, 1);
+	if (repeat_after && fake_query(r, "after"))
+		buf_addstr(&e, fake_query(r, "after"));
+	else
+		fake_base64(&e, n.data, n.len, 1);
 	pg = cJSON_AddObjectToObject(o, "paging");
 	nx = cJSON_AddObjectToObject(pg, "next");
 	cJSON_AddStringToObject(nx, "after", buf_cstr(&e));
@@ -899,6 +934,68 @@ contacts_rest(const char *p)
 	return NULL;
 }
 
+/* The quirk for this request, used up by one; NULL when none. */
+static const char *
+quirk_take(const struct fake_req *r, long *ms)
+{
+	size_t i;
+
+	for (i = 0; i < nquirks; i++) {
+		struct quirk *q = &quirks[i];
+
+		if (q->n <= 0 || (q->match[0] && !strstr(r->target, q->match)))
+			continue;
+		q->n--;
+		*ms = q->ms;
+		return q->kind;
+	}
+	return NULL;
+}
+
+/* Answer r as quirk k; 1 when the request goes on normally after all. */
+static int
+quirk_answer(const char *k, long ms, const struct fake_req *r,
+    struct fake_resp *w)
+{
+	if (strcmp(k, "empty200") == 0)
+		fake_resp_body(w, 200, "application/json", "", 0);
+	else if (strcmp(k, "badjson") == 0)
+		fake_resp_body(w, 200, "application/json", "{\"results\":[{\"id\":",
+		    strlen("{\"results\":[{\"id\":"));
+	else if (strcmp(k, "noresults") == 0)
+		fake_resp_json_text(w, 200, "{\"total\":0,\"status\":\"ok\"}");
+	else if (strcmp(k, "400") == 0)
+		hs_error(w, r, 400, "VALIDATION_ERROR", "userId does not "
+		    "belong to a user with a sales seat");
+	else if (strcmp(k, "403") == 0)
+		hs_error(w, r, 403, "FORBIDDEN", "This user has no access to "
+		    "sequences");
+	else if (strcmp(k, "404") == 0)
+		hs_error(w, r, 404, "OBJECT_NOT_FOUND", "Sequence not found");
+	else if (strcmp(k, "423") == 0)
+		hs_error(w, r, 423, "LOCKED", "The resource is locked");
+	else if (strcmp(k, "477") == 0) {
+		fake_resp_header(w, "Retry-After", "1");
+		hs_error(w, r, 477, "MIGRATION_IN_PROGRESS", "Migration in "
+		    "progress");
+	} else if (strcmp(k, "429-daily") == 0) {
+		fake_resp_header(w, "Retry-After", "3600");
+		rate_429(w, r, "DAILY", "You have reached your daily limit.");
+	} else if (strcmp(k, "429-rolling") == 0) {
+		shut_until = real_ms() + (ms > 0 ? ms : 100);
+		rate_429(w, r, "TEN_SECONDLY_ROLLING", "You have reached your "
+		    "ten_secondly_rolling limit.");
+	} else if (strcmp(k, "junk-headers") == 0) {
+		junk_headers = 1;
+		return 1;
+	} else if (strcmp(k, "repeat-after") == 0) {
+		repeat_after = 1;
+		return 1;
+	} else
+		return 1;
+	return 0;
+}
+
 static int
 hs_handle(const struct fake_req *r, struct fake_resp *w)
 {
@@ -923,6 +1020,20 @@ hs_handle(const struct fake_req *r, struct fake_resp *w)
 		    "no longer supported");
 		return 0;
 	}
+	repeat_after = 0;
+	junk_headers = 0;
+	if (shut_until && real_ms() < shut_until) {
+		rate_429(w, r, "TEN_SECONDLY_ROLLING", "You have reached your "
+		    "ten_secondly_rolling limit.");
+		return 0;
+	}
+	{
+		long ms = 0;
+		const char *k = quirk_take(r, &ms);
+
+		if (k && quirk_answer(k, ms, r, w) == 0)
+			return 0;
+	}
 	rest = contacts_rest(r->path);
 	is_search = rest && strcmp(rest, "/search") == 0;
 	if (!is_search) {
@@ -946,8 +1057,12 @@ hs_handle(const struct fake_req *r, struct fake_resp *w)
 		daily_used++;
 		if (burst > 0) {
 			fake_resp_header(w, "X-HubSpot-RateLimit-Max", "%ld", burst);
-			fake_resp_header(w, "X-HubSpot-RateLimit-Remaining", "%ld",
-			    burst - (long)used - 1);
+			if (junk_headers)
+				fake_resp_header(w, "X-HubSpot-RateLimit-Remaining",
+				    "many");
+			else
+				fake_resp_header(w, "X-HubSpot-RateLimit-Remaining",
+				    "%ld", burst - (long)used - 1);
 			fake_resp_header(w, "X-HubSpot-RateLimit-Interval-Milliseconds",
 			    "10000");
 		}
@@ -1048,8 +1163,9 @@ hs_handle(const struct fake_req *r, struct fake_resp *w)
 		list_array(r, w, owners, "email");
 		return 0;
 	}
-	if (strcmp(r->path, "/settings/v3/users") == 0 ||
-	    strcmp(r->path, "/settings/v3/users/") == 0) {
+	if ((strcmp(r->path, "/settings/v3/users") == 0 ||
+	    strcmp(r->path, "/settings/v3/users/") == 0) &&
+	    fake_opt_int("hs-users-api")) {
 		if (!need_scope(r, w, "settings.users.read"))
 			return 0;
 		list_array(r, w, hs_users, "email");
@@ -1099,6 +1215,28 @@ hs_admin(const char *rest, const struct fake_req *r, struct fake_resp *w)
 	if (strcmp(rest, "/not-indexed") == 0 && post) {
 		const char *n = fake_query(r, "n");
 		not_indexed = n ? atoi(n) : 1;
+		fake_resp_json_text(w, 200, "{\"ok\":true}");
+		return 0;
+	}
+	if (strcmp(rest, "/quirk") == 0 && post) {
+		const char *k = fake_query(r, "kind");
+		const char *m = fake_query(r, "match");
+		const char *n = fake_query(r, "n");
+		const char *ms = fake_query(r, "ms");
+		struct quirk *q;
+
+		if (!k || strlen(k) >= sizeof q->kind || (m && strlen(m) >=
+		    sizeof q->match) || nquirks == sizeof quirks / sizeof *quirks) {
+			fake_resp_error(w, 400, "kind=K[&n=N][&match=S][&ms=M]");
+			return 0;
+		}
+		q = &quirks[nquirks++];
+		memset(q, 0, sizeof *q);
+		memcpy(q->kind, k, strlen(k) + 1);
+		if (m)
+			memcpy(q->match, m, strlen(m) + 1);
+		q->n = n ? atol(n) : 1;
+		q->ms = ms ? atol(ms) : 0;
 		fake_resp_json_text(w, 200, "{\"ok\":true}");
 		return 0;
 	}

@@ -253,6 +253,55 @@ START_TEST(http_do_retry_after)
 }
 END_TEST
 
+/* the retry_delay hook: its delay replaces Retry-After; -1 ends the call */
+static long
+hook_delay(const struct http_response *resp, int tries, long delay, void *ctx)
+{
+	int *calls = ctx;
+
+	(*calls)++;
+	ck_assert_int_eq(resp->status, 429);
+	ck_assert_int_eq(tries, *calls);
+	ck_assert_int_eq(delay, 7000);
+	return *calls == 1 ? 1234 : -1;
+}
+
+START_TEST(http_do_retry_delay_hook)
+{
+	static const struct loopsrv_step sc[] = { { LS_SEND, r429_7, 0 } };
+	struct loopsrv s;
+	struct http_opts o;
+	struct http_client *c;
+	struct http_response r;
+	struct err e = ERR_INIT;
+	char url[128];
+	int calls = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.max_tries = 5;
+	o.timeout_ms = 3000;
+	o.backoff_ms = 100;
+	o.on_backoff = record_backoff;
+	o.retry_delay = hook_delay;
+	o.retry_ctx = &calls;
+	nbackoffs = 0;
+	c = http_client_new(&o);
+	ck_assert_int_eq(loopsrv_start(&s, sc, 1), 0);
+	loopsrv_url(&s, NULL, "/", url, sizeof(url));
+	http_response_init(&r);
+	ck_assert_int_eq(get(c, url, 0, &r, &e), EX_TEMPFAIL);
+	ck_assert_int_eq(calls, 2);
+	ck_assert_int_eq(nbackoffs, 1);
+	ck_assert_int_eq(backoffs[0], 1234);
+	ck_assert_uint_eq(loopsrv_nreqs(&s), 2);
+	ck_assert_int_eq(r.status, 429);
+	loopsrv_stop(&s);
+	http_response_release(&r);
+	http_client_free(c);
+	err_release(&e);
+}
+END_TEST
+
 /* always 500: bounded tries, then EX_UNAVAILABLE; always 429: EX_TEMPFAIL */
 START_TEST(http_do_gives_up)
 {
@@ -697,6 +746,7 @@ suite(void)
 	tcase_add_test(t, ratelimit_reserve_paces);
 	tcase_add_test(t, ratelimit_client_paces);
 	tcase_add_test(t, http_urlencode_form);
+	tcase_add_test(t, http_do_retry_delay_hook);
 	suite_add_tcase(s, t);
 	return s;
 }
