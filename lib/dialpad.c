@@ -29,11 +29,25 @@ dialpad_id(const struct json *v, size_t *n)
 	*n = 0;
 	if (v == NULL || (v->type != JSON_STRING && v->type != JSON_NUMBER))
 		return NULL;
-	if (v->n == 0 || v->n > 32)
+	if (v->n == 0 || v->n > 40)
 		return NULL;
 	for (i = 0; i < v->n; i++)
 		if (v->s[i] < '0' || v->s[i] > '9')
-			return NULL;
+			break;
+	/* A bare number may be written with a zero fraction ("1709658120105.0"
+	 * from a serializer that holds int64 as a double): the digits. */
+	if (i < v->n && v->type == JSON_NUMBER && i > 0 && v->s[i] == '.') {
+		size_t k;
+
+		for (k = i + 1; k < v->n && v->s[k] == '0'; k++)
+			;
+		if (k == v->n && k > i + 1 && i <= 32) {
+			*n = i;
+			return v->s;
+		}
+	}
+	if (i < v->n || v->n > 32)
+		return NULL;
 	*n = v->n;
 	return v->s;
 }
@@ -136,6 +150,14 @@ int
 dialpad_write_call(struct buf *out, const struct json *call,
     const struct dialpad_line *lines, size_t nlines, int64_t extracted_ms)
 {
+	return dialpad_write_call_user(out, call, lines, nlines, extracted_ms, NULL);
+}
+
+int
+dialpad_write_call_user(struct buf *out, const struct json *call,
+    const struct dialpad_line *lines, size_t nlines, int64_t extracted_ms,
+    const char *user_email)
+{
 	const struct json *target = json_get(call, "target");
 	const struct json *contact = json_get(call, "contact");
 	const struct json *dur = json_get(call, "duration");
@@ -157,6 +179,10 @@ dialpad_write_call(struct buf *out, const struct json *call,
 	 * from/to are as the call went. */
 	if (ext == NULL && contact)
 		ext = str_or_null(contact, "phone");
+	/* Every field may be missing: the Dialpad side's number is then the
+	 * target's (the user, office or call center the call went to). */
+	if (in == NULL && target)
+		in = str_or_null(target, "phone");
 	inbound = dir && strcmp(dir, "inbound") == 0;
 	started = dialpad_ms(json_get(call, "date_started"));
 	connected = dialpad_ms(json_get(call, "date_connected"));
@@ -190,7 +216,10 @@ dialpad_write_call(struct buf *out, const struct json *call,
 	uid = target && ttype && strcmp(ttype, "user") == 0 ?
 	    dialpad_id(json_get(target, "id"), &uidn) : NULL;
 	singer_rec_str(&r, "user_id", uid, uid ? uidn : 0);
-	singer_rec_cstr(&r, "user_email", uid ? str_or_null(target, "email") : NULL);
+	if (uid && str_or_null(target, "email"))
+		user_email = str_or_null(target, "email");
+	singer_rec_cstr(&r, "user_email", uid && user_email && *user_email ?
+	    user_email : NULL);
 	singer_rec_cstr(&r, "external_number", ext);
 	singer_rec_cstr(&r, "internal_number", in);
 	singer_rec_cstr(&r, "state", str_or_null(call, "state"));
@@ -234,19 +263,123 @@ dialpad_write_call(struct buf *out, const struct json *call,
 
 /* --- the pull --- */
 
+/*
+ * A table of strings (call ids seen in this run; user id -> email), open
+ * addressing, FNV-1a.  Keys and values are copies.
+ */
+struct idtab {
+	char **keys;
+	char **vals;
+	size_t cap, n;
+};
+
+static uint64_t
+idtab_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static size_t
+idtab_slot(const struct idtab *t, const char *s, size_t n)
+{
+	size_t i = (size_t)idtab_hash(s, n) & (t->cap - 1);
+
+	while (t->keys[i] && !(strlen(t->keys[i]) == n &&
+	    memcmp(t->keys[i], s, n) == 0))
+		i = (i + 1) & (t->cap - 1);
+	return i;
+}
+
+static const char *const idtab_absent = "";
+
+/* The value of s (idtab_absent when s is not in the table). */
+static const char *
+idtab_get(const struct idtab *t, const char *s, size_t n)
+{
+	size_t i;
+
+	if (t->cap == 0)
+		return idtab_absent;
+	i = idtab_slot(t, s, n);
+	return t->keys[i] ? t->vals[i] : idtab_absent;
+}
+
+/* Add s (with value v, may be NULL); 1 when added, 0 when already there. */
+static int
+idtab_add(struct idtab *t, const char *s, size_t n, const char *v)
+{
+	size_t i;
+
+	if ((t->n + 1) * 2 > t->cap) {
+		struct idtab g = { 0 };
+		size_t k;
+
+		g.cap = t->cap ? t->cap * 2 : 256;
+		g.keys = xcalloc(g.cap, sizeof(*g.keys));
+		g.vals = xcalloc(g.cap, sizeof(*g.vals));
+		for (k = 0; k < t->cap; k++)
+			if (t->keys[k]) {
+				i = idtab_slot(&g, t->keys[k], strlen(t->keys[k]));
+				g.keys[i] = t->keys[k];
+				g.vals[i] = t->vals[k];
+			}
+		g.n = t->n;
+		free(t->keys);
+		free(t->vals);
+		*t = g;
+	}
+	i = idtab_slot(t, s, n);
+	if (t->keys[i])
+		return 0;
+	t->keys[i] = xstrndup(s, n);
+	t->vals[i] = v ? xstrdup(v) : NULL;
+	t->n++;
+	return 1;
+}
+
+static void
+idtab_release(struct idtab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++) {
+		free(t->keys[i]);
+		free(t->vals[i]);
+	}
+	free(t->keys);
+	free(t->vals);
+	memset(t, 0, sizeof(*t));
+}
+
 struct pull {
 	const struct dialpad_opts *o;
 	struct dialpad_stats *st;
 	struct http_client *http;
 	struct ratelimit rl;
+	struct buf base;          /* the base URL without a trailing '/' */
 	struct buf out;
 	struct buf url;
 	struct json_doc page;     /* the current /call page */
 	struct json_doc tdoc;     /* one transcript at a time */
 	struct json_doc sdoc;     /* the state being moved */
+	struct json_doc udoc;     /* a /users page */
 	struct json *state;
+	struct idtab seen;        /* call ids written in this run */
+	struct idtab users;       /* user id -> first email (GET /users) */
+	int users_state;          /* 0: not read, 1: read, -1: unavailable */
 	int64_t extracted;
 };
+
+/* Tries of a GET whose 200 body is not JSON (a gateway's page, a body cut
+ * short but framed as whole): asked again, like a 5xx. */
+#define PARSE_TRIES 3
 
 static int
 flush(struct pull *p, int commit)
@@ -260,18 +393,6 @@ flush(struct pull *p, int commit)
 	rc = p->o->emit(p->o->emit_ctx, p->out.data ? p->out.data : "", p->out.len, commit);
 	buf_reset(&p->out);
 	return rc;
-}
-
-static void
-pace(struct pull *p, size_t n)
-{
-	int64_t wait;
-
-	while ((wait = ratelimit_reserve(&p->rl, (double)n, ratelimit_now_ms())) > 0) {
-		struct timespec ts = { wait / 1000, (wait % 1000) * 1000000L };
-
-		nanosleep(&ts, NULL);
-	}
 }
 
 static const char *
@@ -295,7 +416,7 @@ api_error(const struct http_response *resp)
 	err = json_get(root, "error");
 	if (err)
 		msg = json_get_str(err, "message");
-	return msg;
+	return msg && *msg ? msg : NULL;
 }
 
 static int
@@ -309,13 +430,56 @@ is_recorded(const struct json *call)
 	return det && det->type == JSON_ARRAY && det->count > 0;
 }
 
+int
+dialpad_wants_transcript(const struct json *call)
+{
+	size_t n;
+
+	if (dialpad_id(json_get(call, "call_id"), &n) == NULL)
+		return 0;
+	return dialpad_ms(json_get(call, "date_connected")) >= 0 ||
+	    is_recorded(call);
+}
+
 /*
- * Fetch the transcripts of the page's recorded calls, concurrently.  Each
- * item's user is the call's index in the page.  A 404 means "none".
+ * Which items of a page are new in this run: keep[k] for item k.  Items
+ * without a call_id are counted as skipped; a call_id already written (the
+ * same call on two pages, or twice on one) is dropped.  Returns how many
+ * are kept.
+ */
+static size_t
+page_keep(struct pull *p, const struct json *items, unsigned char *keep)
+{
+	const struct json *c;
+	size_t k = 0, n = 0;
+
+	for (c = items->child; c; c = c->next, k++) {
+		const char *id;
+		size_t idn;
+
+		keep[k] = 0;
+		id = dialpad_id(json_get(c, "call_id"), &idn);
+		if (id == NULL) {
+			p->st->skipped++;
+			continue;
+		}
+		if (idtab_add(&p->seen, id, idn, NULL)) {
+			keep[k] = 1;
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * Fetch the transcripts of the page's kept calls that may have one,
+ * concurrently.  Each item's user is the call's index in the page.  A 404
+ * means "none".
  */
 static int
 fetch_transcripts(struct pull *p, const struct json *items,
-    struct http_item **out_items, size_t *out_n, struct err *e)
+    const unsigned char *keep, struct http_item **out_items, size_t *out_n,
+    struct err *e)
 {
 	static const char *const headers[] = { "Accept: application/json", NULL };
 	const struct json *c;
@@ -334,10 +498,10 @@ fetch_transcripts(struct pull *p, const struct json *items,
 		const char *id;
 		size_t idn;
 
-		id = dialpad_id(json_get(c, "call_id"), &idn);
-		if (id == NULL || !is_recorded(c))
+		if (!keep[k] || !dialpad_wants_transcript(c))
 			continue;
-		buf_printf(&urls[n], "%s/transcripts/", p->o->base_url);
+		id = dialpad_id(json_get(c, "call_id"), &idn);
+		buf_printf(&urls[n], "%s/transcripts/", buf_cstr(&p->base));
 		buf_add(&urls[n], id, idn);
 		it[n].req.url = urls[n].data;
 		it[n].req.headers = headers;
@@ -345,17 +509,19 @@ fetch_transcripts(struct pull *p, const struct json *items,
 		it[n].user = (void *)k;
 		n++;
 	}
-	if (n) {
-		pace(p, n);
+	if (n)
 		http_do_many(p->http, it, n, NULL, NULL);
-	}
 	for (i = 0; i < n && rc == 0; i++)
 		if (it[i].code && it[i].resp.status != 404) {
 			const char *msg = api_error(&it[i].resp);
+			const char *id = urls[i].data + p->base.len + strlen("/transcripts/");
 
-			rc = err_set(e, it[i].code, "GET /transcripts/%s: %s",
-			    urls[i].data + strlen(p->o->base_url) + strlen("/transcripts/"),
-			    msg ? msg : it[i].err.msg ? it[i].err.msg : "failed");
+			if (msg)
+				rc = err_set(e, it[i].code, "GET /transcripts/%s: HTTP %ld: %s",
+				    id, it[i].resp.status, msg);
+			else
+				rc = err_set(e, it[i].code, "GET /transcripts/%s: %s", id,
+				    it[i].err.msg ? it[i].err.msg : "failed");
 		}
 	for (i = 0; i < items->count; i++)
 		buf_release(&urls[i]);
@@ -382,30 +548,188 @@ find_item(struct http_item *it, size_t n, size_t index)
 	return NULL;
 }
 
+/*
+ * The transcript body of a call: the one fetched, else (its 200 body was
+ * not JSON) asked again.  NULL when there is none to read (warned).
+ */
+static const struct json *
+transcript_body(struct pull *p, const struct http_item *t, const char *id,
+    size_t idn)
+{
+	static const char *const headers[] = { "Accept: application/json", NULL };
+	struct err e = ERR_INIT;
+	const struct json *body;
+	int tries = 1;
+
+	body = json_parse(&p->tdoc, t->resp.body.data ? t->resp.body.data : "",
+	    t->resp.body.len, &e);
+	while (body == NULL && tries < PARSE_TRIES) {
+		struct http_request req = { 0 };
+		struct http_response resp;
+		struct err he = ERR_INIT;
+
+		tries++;
+		buf_reset(&p->url);
+		buf_printf(&p->url, "%s/transcripts/", buf_cstr(&p->base));
+		buf_add(&p->url, id, idn);
+		req.url = p->url.data;
+		req.headers = headers;
+		req.auth = 1;
+		http_response_init(&resp);
+		if (http_do(p->http, &req, &resp, &he) == 0) {
+			err_release(&e);
+			body = json_parse(&p->tdoc, resp.body.data ? resp.body.data : "",
+			    resp.body.len, &e);
+		} else if (resp.status == 404) {
+			http_response_release(&resp);
+			err_release(&he);
+			err_release(&e);
+			return NULL;
+		}
+		http_response_release(&resp);
+		err_release(&he);
+	}
+	if (body == NULL)
+		diag_warn("transcript of call %.*s: %s", (int)idn, id,
+		    e.msg ? e.msg : "not JSON");
+	err_release(&e);
+	return body;
+}
+
+/*
+ * user id -> email from one walk of GET /users (all states), for calls
+ * whose user target carries no email.  Failing that, no email (warned).
+ */
+static void
+load_users(struct pull *p)
+{
+	static const char *const headers[] = { "Accept: application/json", NULL };
+	struct buf cursor = BUF_INIT, prev = BUF_INIT;
+	int pages = 0, tries = 0;
+
+	p->users_state = -1;
+	for (;;) {
+		struct http_request req = { 0 };
+		struct http_response resp;
+		struct err e = ERR_INIT;
+		const struct json *root, *items, *u;
+		const char *next;
+		size_t fresh = 0;
+
+		buf_reset(&p->url);
+		buf_printf(&p->url, "%s/users?state=all", buf_cstr(&p->base));
+		if (cursor.len) {
+			buf_addstr(&p->url, "&cursor=");
+			http_urlencode(&p->url, cursor.data, cursor.len);
+		}
+		req.url = p->url.data;
+		req.headers = headers;
+		req.auth = 1;
+		http_response_init(&resp);
+		if (http_do(p->http, &req, &resp, &e) != 0) {
+			const char *msg = api_error(&resp);
+
+			diag_warn("GET /users: %s; user_email stays empty where the "
+			    "call does not carry it", msg ? msg : e.msg ? e.msg : "failed");
+			http_response_release(&resp);
+			err_release(&e);
+			break;
+		}
+		root = json_parse(&p->udoc, resp.body.data ? resp.body.data : "",
+		    resp.body.len, &e);
+		http_response_release(&resp);
+		err_release(&e);
+		if (root == NULL) {
+			if (++tries < PARSE_TRIES)
+				continue;
+			diag_warn("GET /users: the response is not JSON");
+			break;
+		}
+		tries = 0;
+		items = json_get(root, "items");
+		for (u = items && items->type == JSON_ARRAY ? items->child : NULL; u;
+		    u = u->next) {
+			const struct json *emails = json_get(u, "emails"), *em;
+			const char *id;
+			size_t idn;
+
+			id = dialpad_id(json_get(u, "id"), &idn);
+			if (id == NULL || emails == NULL || emails->type != JSON_ARRAY)
+				continue;
+			for (em = emails->child; em; em = em->next)
+				if (em->type == JSON_STRING && em->n && strlen(em->s) == em->n)
+					break;
+			if (em && idtab_add(&p->users, id, idn, em->s))
+				fresh++;
+		}
+		next = json_get_str(root, "cursor");
+		if (next == NULL || *next == '\0') {
+			p->users_state = 1;
+			break;
+		}
+		if (prev.len == strlen(next) && memcmp(prev.data, next, prev.len) == 0 &&
+		    fresh == 0) {
+			p->users_state = 1;
+			break;
+		}
+		if (++pages > 10000) {
+			diag_warn("GET /users: more than 10000 pages");
+			break;
+		}
+		buf_reset(&prev);
+		buf_addstr(&prev, next);
+		buf_reset(&cursor);
+		buf_addstr(&cursor, next);
+	}
+	buf_release(&cursor);
+	buf_release(&prev);
+}
+
+/* The email of the call's user when the call does not carry it; NULL. */
+static const char *
+user_email(struct pull *p, const struct json *call)
+{
+	const struct json *target = json_get(call, "target");
+	const char *type = json_get_str(target, "type");
+	const char *email = json_get_str(target, "email"), *id, *v;
+	size_t idn;
+
+	if (type == NULL || strcmp(type, "user") != 0 || (email && *email))
+		return NULL;
+	id = dialpad_id(json_get(target, "id"), &idn);
+	if (id == NULL)
+		return NULL;
+	if (p->users_state == 0)
+		load_users(p);
+	v = idtab_get(&p->users, id, idn);
+	return v == idtab_absent ? NULL : v;
+}
+
 static int
-write_page(struct pull *p, const struct json *items, struct http_item *it,
-    size_t nit)
+write_page(struct pull *p, const struct json *items, const unsigned char *keep,
+    struct http_item *it, size_t nit)
 {
 	const struct json *c;
 	size_t k = 0;
 
 	for (c = items->child; c; c = c->next, k++) {
-		const struct http_item *t = find_item(it, nit, k);
+		const struct http_item *t;
 		struct dialpad_line *lines = NULL;
-		size_t nl = 0;
+		size_t nl = 0, idn;
+		const char *id;
 
+		if (!keep[k])
+			continue;
+		id = dialpad_id(json_get(c, "call_id"), &idn);
+		t = find_item(it, nit, k);
 		if (t && t->code == 0) {
-			struct err e = ERR_INIT;
-			const struct json *body = json_parse(&p->tdoc,
-			    t->resp.body.data ? t->resp.body.data : "", t->resp.body.len, &e);
+			const struct json *body = transcript_body(p, t, id, idn);
 
 			if (body)
 				nl = dialpad_transcript_lines(body, &lines);
-			else
-				diag_warn("transcript of a call: %s", e.msg);
-			err_release(&e);
 		}
-		if (dialpad_write_call(&p->out, c, lines, nl, p->extracted) < 0) {
+		if (dialpad_write_call_user(&p->out, c, lines, nl, p->extracted,
+		    user_email(p, c)) < 0) {
 			p->st->skipped++;
 		} else {
 			p->st->calls++;
@@ -425,22 +749,23 @@ static int
 pull_window(struct pull *p, int64_t a, int64_t b, struct err *e)
 {
 	static const char *const headers[] = { "Accept: application/json", NULL };
-	struct buf cursor = BUF_INIT, prev = BUF_INIT;
-	int pages = 0, rc = 0;
+	struct buf cursor = BUF_INIT;
+	int pages = 0, rc = 0, tries = 0;
 
 	for (;;) {
 		struct http_request req = { 0 };
 		struct http_response resp;
 		struct json *root, *items;
 		struct http_item *it = NULL;
-		size_t nit = 0, i;
+		unsigned char *keep = NULL;
+		size_t nit = 0, nkeep = 0, i;
 		const char *next;
 
 		buf_reset(&p->url);
 		/* Strict bounds on both sides: started_after < date_started <
 		 * started_before, so [a, b) is (a-1, b). */
 		buf_printf(&p->url, "%s/call?started_after=%lld&started_before=%lld",
-		    p->o->base_url, (long long)(a - 1), (long long)b);
+		    buf_cstr(&p->base), (long long)(a - 1), (long long)b);
 		if (cursor.len) {
 			buf_addstr(&p->url, "&cursor=");
 			http_urlencode(&p->url, cursor.data, cursor.len);
@@ -449,7 +774,6 @@ pull_window(struct pull *p, int64_t a, int64_t b, struct err *e)
 		req.headers = headers;
 		req.auth = 1;
 		http_response_init(&resp);
-		pace(p, 1);
 		rc = http_do(p->http, &req, &resp, e);
 		if (rc) {
 			const char *msg = api_error(&resp);
@@ -463,19 +787,31 @@ pull_window(struct pull *p, int64_t a, int64_t b, struct err *e)
 		    resp.body.len, e);
 		http_response_release(&resp);
 		if (root == NULL) {
-			rc = err_prefix(e, "GET /call: the response is not JSON");
+			/* A 200 whose body is not JSON: asked again, then a
+			 * temporary failure (the bookmark stays). */
+			if (++tries < PARSE_TRIES) {
+				err_release(e);
+				continue;
+			}
+			err_prefix(e, "GET /call: the response is not JSON");
 			rc = EX_TEMPFAIL;
 			e->code = rc;
 			break;
 		}
+		tries = 0;
 		items = json_get(root, "items");
 		if (items && items->type == JSON_ARRAY && items->count) {
-			if ((rc = fetch_transcripts(p, items, &it, &nit, e)))
+			keep = xcalloc(items->count, 1);
+			nkeep = page_keep(p, items, keep);
+			if ((rc = fetch_transcripts(p, items, keep, &it, &nit, e))) {
+				free(keep);
 				break;
-			rc = write_page(p, items, it, nit);
+			}
+			rc = write_page(p, items, keep, it, nit);
 			for (i = 0; i < nit; i++)
 				http_item_release(&it[i]);
 			free(it);
+			free(keep);
 			if (rc) {
 				err_set(e, rc, "write error on standard output");
 				break;
@@ -484,12 +820,15 @@ pull_window(struct pull *p, int64_t a, int64_t b, struct err *e)
 		next = json_get_str(root, "cursor");
 		if (next == NULL || *next == '\0')
 			break;
-		/* Loop guard: the same cursor again with nothing new. */
-		if (prev.len == strlen(next) && memcmp(prev.data, next, prev.len) == 0 &&
-		    (items == NULL || items->count == 0))
+		/* Loop guard: the cursor just sent comes back with nothing new
+		 * (no items, or only calls already written): asking again would
+		 * give the same page forever. */
+		if (cursor.len == strlen(next) && memcmp(cursor.data, next, cursor.len) == 0 &&
+		    nkeep == 0) {
+			diag_warn("GET /call: the same cursor again with no new calls; "
+			    "taken as the last page");
 			break;
-		buf_reset(&prev);
-		buf_addstr(&prev, next);
+		}
 		buf_reset(&cursor);
 		buf_addstr(&cursor, next);
 		if (++pages > MAX_PAGES_PER_WINDOW) {
@@ -499,7 +838,6 @@ pull_window(struct pull *p, int64_t a, int64_t b, struct err *e)
 		}
 	}
 	buf_release(&cursor);
-	buf_release(&prev);
 	return rc;
 }
 
@@ -556,6 +894,13 @@ dialpad_pull(const struct dialpad_opts *o, struct dialpad_stats *st,
 	json_doc_init(&p.page);
 	json_doc_init(&p.tdoc);
 	json_doc_init(&p.sdoc);
+	json_doc_init(&p.udoc);
+	buf_init(&p.base, 0);
+	/* "<base>/call": a base given with a trailing '/' must not make
+	 * "//call", which is another path. */
+	buf_addstr(&p.base, o->base_url);
+	while (p.base.len > 0 && p.base.data[p.base.len - 1] == '/')
+		buf_truncate(&p.base, p.base.len - 1);
 	now = o->now_ms >= 0 ? o->now_ms : ts_now_ms();
 	p.extracted = now;
 	end = now - (o->settle_ms >= 0 ? o->settle_ms : 5 * 60 * 1000);
@@ -595,7 +940,9 @@ dialpad_pull(const struct dialpad_opts *o, struct dialpad_stats *st,
 		p.http = http_client_new(&ho);
 	}
 	ratelimit_init(&p.rl, o->per_minute > 0 ? o->per_minute : 1200, 20);
-	http_client_set_ratelimit(p.http, NULL);
+	/* Paced per try (retries included), also inside the concurrent
+	 * transcript fetches. */
+	http_client_set_ratelimit(p.http, &p.rl);
 	rc = http_set_token(p.http, o->api_key, o->base_url, e);
 	if (rc)
 		goto out;
@@ -627,5 +974,9 @@ out_nostart:
 	json_doc_release(&p.page);
 	json_doc_release(&p.tdoc);
 	json_doc_release(&p.sdoc);
+	json_doc_release(&p.udoc);
+	buf_release(&p.base);
+	idtab_release(&p.seen);
+	idtab_release(&p.users);
 	return rc;
 }

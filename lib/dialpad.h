@@ -88,5 +88,17 @@ size_t dialpad_transcript_lines(const struct json *body,
  */
 int dialpad_write_call(struct buf *out, const struct json *call,
 	const struct dialpad_line *lines, size_t nlines, int64_t extracted_ms);
+/* The same; user_email (may be NULL) is the user_email of a call whose
+ * target is a user but carries no email (found with GET /users). */
+int dialpad_write_call_user(struct buf *out, const struct json *call,
+	const struct dialpad_line *lines, size_t nlines, int64_t extracted_ms,
+	const char *user_email);
+
+/*
+ * Should GET /transcripts/{id} be asked for this call?  Transcripts come
+ * from Dialpad AI, not from the recording: every answered call
+ * (date_connected set) may have one, and a recorded call too.
+ */
+int dialpad_wants_transcript(const struct json *call);
 
 #endif

@@ -27,6 +27,15 @@ static const struct fake_option dp_options[] = {
 	{ "dp-ids-as-numbers", "0", "1: ids and timestamps as bare numbers" },
 	{ "dp-no-calls-scope", "0", "1: the key lacks calls:list (403)" },
 	{ "dp-rate-limits", "1", "0: no per-endpoint rate limits" },
+	/* quirks the doc allows (shared/api/dialpad.md), off by default */
+	{ "dp-transcripts-unrecorded", "0", "1: answered calls that were not "
+	    "recorded may have a transcript too (Dialpad AI)" },
+	{ "dp-bad-json-every", "0", "N: every Nth GET /call or /transcripts "
+	    "is a 200 whose body is cut JSON" },
+	{ "dp-overlap-pages", "0", "N: each page repeats the previous page's "
+	    "last N calls" },
+	{ "dp-stuck-cursor", "0", "1: the last page has a cursor, to itself" },
+	{ "dp-target-no-email", "0", "1: call targets carry no email" },
 	{ NULL, NULL, NULL },
 };
 
@@ -47,6 +56,7 @@ struct window {
 	size_t n, cap;
 };
 static struct window w_get_call, w_list, w_transcripts, w_users;
+static long bad_json_count;     /* dp-bad-json-every */
 
 static int64_t
 real_ms(void)
@@ -341,7 +351,7 @@ call_add(struct fake_rng *g, size_t rep, const char *ext_e164,
 	c->v = v;
 	c->started = started;
 	c->target_id = xstrdup(uid);
-	if (recorded) {
+	if (recorded || (answered && fake_opt_int("dp-transcripts-unrecorded"))) {
 		uint64_t k = fake_rng_below(g, 100);
 		if (k < 70)
 			c->transcript = make_transcript(g, id, started + ring,
@@ -452,6 +462,7 @@ dp_release(void)
 	ncalls = capcalls = 0;
 	cJSON_Delete(users);
 	users = NULL;
+	bad_json_count = 0;
 	free(w_get_call.t);
 	free(w_list.t);
 	free(w_transcripts.t);
@@ -624,12 +635,32 @@ list_calls(const struct fake_req *r, struct fake_resp *w)
 		if (seen++ < off)
 			continue;
 		if ((size_t)cJSON_GetArraySize(items) == page) {
-			make_cursor(o, off + page, h);
+			size_t overlap = (size_t)fake_opt_int("dp-overlap-pages");
+			make_cursor(o, off + page - (overlap < page ? overlap : 0), h);
 			break;
 		}
 		cJSON_AddItemToArray(items, wire(c->v));
+		if (fake_opt_int("dp-target-no-email"))
+			cJSON_DeleteItemFromObject(cJSON_GetObjectItem(
+			    cJSON_GetArrayItem(items, cJSON_GetArraySize(items) - 1),
+			    "target"), "email");
 	}
+	if (!cJSON_GetObjectItem(o, "cursor") && fake_opt_int("dp-stuck-cursor"))
+		make_cursor(o, off, h);
 	fake_resp_json(w, 200, o);
+}
+
+/* dp-bad-json-every: 1 when this request gets a cut body instead. */
+
+static int
+bad_json(struct fake_resp *w)
+{
+	long every = (long)fake_opt_int("dp-bad-json-every");
+
+	if (every <= 0 || ++bad_json_count % every != 0)
+		return 0;
+	fake_resp_json_text(w, 200, "{\"items\": [{\"call_id\": \"12");
+	return 1;
 }
 
 static struct call *
@@ -693,7 +724,8 @@ dp_handle(const struct fake_req *r, struct fake_resp *w)
 		return 0;
 	}
 	if (strcmp(p, "/call") == 0 || strcmp(p, "/call/") == 0) {
-		list_calls(r, w);
+		if (!bad_json(w))
+			list_calls(r, w);
 		return 0;
 	}
 	if (strncmp(p, "/call/", 6) == 0) {
@@ -741,6 +773,8 @@ dp_handle(const struct fake_req *r, struct fake_resp *w)
 			dp_error(w, 404, "notFound", "Transcript not found.");
 			return 0;
 		}
+		if (bad_json(w))
+			return 0;
 		fake_resp_json(w, 200, wire(c->transcript));
 		return 0;
 	}

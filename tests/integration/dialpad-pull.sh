@@ -12,7 +12,7 @@ export DIALPAD_API_KEY=dp-fake-api-key
 base=$FAKE_URL/api/v2
 t=$TMPDIR
 
-dialpad-pull --base-url "$base" >"$t/full.jsonl"
+dialpad-pull --base-url "$base" --requests-per-minute 6000 >"$t/full.jsonl"
 curl -fsS "$FAKE_URL/_admin/truth?module=dialpad" >"$t/truth.json"
 
 # Calls: the same set of ids as the truth's concluded calls, each once.
@@ -29,7 +29,7 @@ jq -e -s '[.[] | select(.type=="RECORD" and .stream=="dialpad_calls") | .record 
 	       (.direction=="outbound" and (.from_number != .internal_number or .to_number != .external_number)))] | length == 0' \
 	"$t/full.jsonl" >/dev/null || fail "from/to do not follow the direction"
 
-# Transcripts: only for recorded calls with lines, in time order, keys deterministic.
+# Transcripts: for the calls with lines, in time order, keys deterministic.
 jq -r '.dialpad.transcripts | to_entries[] | select(.value != null and (.value.lines // [] | map(select(.type=="transcript")) | length) > 0) | .key' \
 	"$t/truth.json" | sort >"$t/want.tr"
 jq -r 'select(.type=="RECORD" and .stream=="dialpad_transcripts") | .record.call_id' "$t/full.jsonl" | sort -u >"$t/got.tr"
@@ -39,10 +39,11 @@ jq -e -s '[.[] | select(.type=="RECORD" and .stream=="dialpad_transcripts") | .r
 	    ($g | map(.segment_index)) == [range(0; $g | length)] and
 	    all($g[]; .transcript_id == (.call_id + ":" + (.segment_index | tostring))))' \
 	"$t/full.jsonl" >/dev/null || fail "transcript lines out of order or keys not deterministic"
-# Only recorded calls were asked for a transcript; the per-call endpoint never.
-rec=$(jq -s '[.[] | select(.type=="RECORD" and .stream=="dialpad_calls" and .record.was_recorded)] | length' "$t/full.jsonl")
+# Only answered or recorded calls were asked for a transcript (Dialpad AI
+# transcribes answered calls, recorded or not); the per-call endpoint never.
+rec=$(jq -s '[.[] | select(.type=="RECORD" and .stream=="dialpad_calls" and (.record.was_recorded or .record.date_connected != null))] | length' "$t/full.jsonl")
 asked=$(grep -c '"target":"/api/v2/transcripts/' "$t/req.log" || true)
-[ "$asked" -eq "$rec" ] || fail "asked $asked transcripts for $rec recorded calls"
+[ "$asked" -eq "$rec" ] || fail "asked $asked transcripts for $rec answered or recorded calls"
 grep -q '"target":"/api/v2/call/[0-9]' "$t/req.log" && fail "the 10-a-minute per-call endpoint was used"
 grep -q 'apikey=\|dp-fake-api-key' "$t/req.log" && fail "the key reached a URL"
 
@@ -56,7 +57,7 @@ jq -e -s '[.[] | select(.stream=="etl_runs" and .type=="RECORD")][0].record | .s
 # Incremental: new calls appear, and only calls near the bookmark are re-read.
 grep '"type":"STATE"' "$t/full.jsonl" | tail -n 1 >"$t/state"
 curl -fsS -X POST "$FAKE_URL/_admin/dialpad/calls?create=3&minutes_ago=30" >"$t/new.json"
-dialpad-pull --base-url "$base" --state "$t/state" >"$t/inc.jsonl"
+dialpad-pull --base-url "$base" --requests-per-minute 6000 --state "$t/state" >"$t/inc.jsonl"
 jq -r '.created[] | tostring' "$t/new.json" | sort >"$t/new.ids"
 jq -r 'select(.type=="RECORD" and .stream=="dialpad_calls") | .record.call_id' "$t/inc.jsonl" | sort >"$t/inc.ids"
 [ "$(comm -23 "$t/new.ids" "$t/inc.ids" | wc -l)" -eq 0 ] || fail "incremental run missed new calls"
@@ -67,9 +68,9 @@ jq -e -s '[.[] | select(.stream=="etl_runs" and .type=="RECORD")][0].record.job_
 # Faults change nothing in the records.
 records() { jq -c 'select(.type=="RECORD" and .stream != "etl_runs") | .record' "$1" | sort; }
 curl -fsS -X POST "$FAKE_URL/_admin/faults?spec=429=0.1,500=0.05,503=0.05,reset=0.05,truncate=0.05" >/dev/null
-SALESINTEL_HTTP_BACKOFF_MS=1 dialpad-pull --base-url "$base" >"$t/faulty.jsonl"
+SALESINTEL_HTTP_BACKOFF_MS=1 dialpad-pull --base-url "$base" --requests-per-minute 6000 >"$t/faulty.jsonl"
 curl -fsS -X POST "$FAKE_URL/_admin/faults?spec=" >/dev/null
-dialpad-pull --base-url "$base" >"$t/clean.jsonl"
+dialpad-pull --base-url "$base" --requests-per-minute 6000 >"$t/clean.jsonl"
 records "$t/faulty.jsonl" >"$t/a"
 records "$t/clean.jsonl" >"$t/b"
 cmp -s "$t/a" "$t/b" || { diff "$t/a" "$t/b" | head -5; fail "faults changed the records"; }

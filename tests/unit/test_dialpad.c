@@ -98,6 +98,64 @@ START_TEST(dialpad_write_call_inbound)
 }
 END_TEST
 
+/* ints written as doubles ("1709658120105.0") keep their digits */
+START_TEST(dialpad_ms_zero_fraction)
+{
+	struct json *j = parse("{\"a\":1709658120105.0,\"b\":\"1709658120105.0\","
+	    "\"c\":1709658120105.5,\"d\":6151020093210624.00}");
+	size_t n;
+	const char *s;
+
+	ck_assert_int_eq(dialpad_ms(json_get(j, "a")), 1709658120105LL);
+	ck_assert_int_eq(dialpad_ms(json_get(j, "b")), -1);
+	ck_assert_int_eq(dialpad_ms(json_get(j, "c")), -1);
+	s = dialpad_id(json_get(j, "d"), &n);
+	ck_assert(s && n == 16 && memcmp(s, "6151020093210624", 16) == 0);
+}
+END_TEST
+
+/* transcripts are asked for answered calls, recorded or not */
+START_TEST(dialpad_wants_transcript_answered)
+{
+	ck_assert(dialpad_wants_transcript(parse("{\"call_id\":\"1\","
+	    "\"date_connected\":\"1709658131320\",\"was_recorded\":false}")));
+	ck_assert(dialpad_wants_transcript(parse("{\"call_id\":\"1\","
+	    "\"date_connected\":null,\"was_recorded\":true}")));
+	ck_assert(!dialpad_wants_transcript(parse("{\"call_id\":\"1\","
+	    "\"date_connected\":null,\"was_recorded\":false}")));
+	ck_assert(!dialpad_wants_transcript(parse("{\"call_id\":\"1\"}")));
+	ck_assert(!dialpad_wants_transcript(parse("{\"date_connected\":\"1709658131320\"}")));
+}
+END_TEST
+
+/* missing fields: the internal number from the target, the user's email
+ * from GET /users (passed in), the target's own email first */
+START_TEST(dialpad_write_call_missing_fields)
+{
+	struct buf out = BUF_INIT;
+
+	ck_assert_int_eq(dialpad_write_call_user(&out, parse("{\"call_id\":\"5\","
+	    "\"direction\":\"outbound\",\"external_number\":\"+15550106120\","
+	    "\"internal_number\":null,\"target\":{\"id\":\"54\",\"type\":\"user\","
+	    "\"phone\":\"+15550109001\"}}"), NULL, 0, 0, "rosa@x.example"), 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"from_number\":\"+15550109001\",\"to_number\":\"+15550106120\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"internal_number\":\"+15550109001\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"user_email\":\"rosa@x.example\""));
+	buf_reset(&out);
+	ck_assert_int_eq(dialpad_write_call_user(&out, parse("{\"call_id\":\"5\","
+	    "\"target\":{\"id\":\"54\",\"type\":\"user\",\"email\":\"own@x.example\"}}"),
+	    NULL, 0, 0, "rosa@x.example"), 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"user_email\":\"own@x.example\""));
+	buf_reset(&out);
+	/* not a user: no user, no email */
+	ck_assert_int_eq(dialpad_write_call_user(&out, parse("{\"call_id\":\"5\","
+	    "\"target\":{\"id\":\"54\",\"type\":\"office\"}}"), NULL, 0, 0,
+	    "rosa@x.example"), 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"user_email\":null"));
+	buf_release(&out);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -109,6 +167,9 @@ suite(void)
 	tcase_add_test(tc, dialpad_ms_values);
 	tcase_add_test(tc, dialpad_transcript_lines_sorted);
 	tcase_add_test(tc, dialpad_write_call_inbound);
+	tcase_add_test(tc, dialpad_ms_zero_fraction);
+	tcase_add_test(tc, dialpad_wants_transcript_answered);
+	tcase_add_test(tc, dialpad_write_call_missing_fields);
 	suite_add_tcase(s, tc);
 	return s;
 }
