@@ -441,8 +441,8 @@ list_ids(struct pull *p, const char *path, const char *key, struct strset *ids,
 /*
  * The users to ask about (when no user id was given): the userId of the
  * account's owners (GET /crm/v3/owners, as shared/api/hubspot.md says);
- * where that is refused or missing (403, 404), the account's users
- * (GET /settings/v3/users).
+ * where that is refused or missing (403, 404) or names no user, the
+ * account's users (GET /settings/v3/users).
  */
 static int
 list_users(struct pull *p, struct strset *ids, struct err *e)
@@ -451,7 +451,8 @@ list_users(struct pull *p, struct strset *ids, struct err *e)
 	int rc;
 
 	rc = list_ids(p, "/crm/v3/owners", "userId", ids, e);
-	if (rc && (p->status == 403 || p->status == 404)) {
+	if ((rc && (p->status == 403 || p->status == 404)) ||
+	    (rc == 0 && ids->n == 0)) {
 		strset_release(ids);
 		if (list_ids(p, "/settings/v3/users", "id", ids, &e2) == 0) {
 			err_release(e);

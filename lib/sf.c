@@ -823,6 +823,10 @@ sf_call(struct pull *p, const char *method, const char *url, const char *const *
 	else if (resp->status == 400 && (strcmp(buf_cstr(ecode), "MALFORMED_QUERY") == 0 ||
 	    strcmp(buf_cstr(ecode), "INVALID_QUERY_FILTER_OPERATOR") == 0))
 		e->code = EX_SOFTWARE;
+	else if (resp->status == 502 || resp->status == 503)
+		/* still unavailable after the retries: 69, not 75
+		 * (salesforce.md 7.2) */
+		e->code = EX_UNAVAILABLE;
 	if (rc == SF_FAIL && emsg.len)
 		err_set(e, e->code, "%s: %s", buf_cstr(ecode), buf_cstr(&emsg));
 	else if (rc != SF_FAIL)
@@ -865,21 +869,31 @@ describe(struct pull *p, int *code, struct err *e)
 	struct http_response r;
 	struct buf url = BUF_INIT, ec = BUF_INIT;
 	struct err pe = ERR_INIT;
-	struct json *root, *fields, *f;
-	int rc;
+	struct json *root, *fields = NULL, *f;
+	int rc, tries;
 
 	http_response_init(&r);
 	buf_printf(&url, "%s/sobjects/%s/describe", buf_cstr(&p->base), p->ob->name);
-	rc = sf_call(p, "GET", buf_cstr(&url), json_hdrs, NULL, &r, code, &ec, e);
-	if (rc != SF_OK)
-		goto out;
-	root = json_parse(&p->page, buf_cstr(&r.body), r.body.len, &pe);
-	fields = root ? json_get(root, "fields") : NULL;
-	if (!fields || fields->type != JSON_ARRAY) {
-		rc = SF_FAIL;
-		*code = err_set(e, EX_UNAVAILABLE, "describe %s: no fields array",
-		    p->ob->name);
-		goto out;
+	/* a 200 whose JSON is cut or broken is a transient fault: ask again
+	 * (salesforce.md 7.2, the last paragraph) */
+	for (tries = 1;; tries++) {
+		rc = sf_call(p, "GET", buf_cstr(&url), json_hdrs, NULL, &r, code, &ec, e);
+		if (rc != SF_OK)
+			goto out;
+		err_release(&pe);
+		root = json_parse(&p->page, buf_cstr(&r.body), r.body.len, &pe);
+		fields = root ? json_get(root, "fields") : NULL;
+		if (fields && fields->type == JSON_ARRAY)
+			break;
+		if (tries >= 3) {
+			rc = SF_FAIL;
+			*code = err_set(e, EX_UNAVAILABLE, "describe %s: no fields "
+			    "array%s%s", p->ob->name, pe.msg ? ": " : "",
+			    pe.msg ? pe.msg : "");
+			goto out;
+		}
+		warnf(p, "describe %s: the answer is not a describe result; "
+		    "asking again", p->ob->name);
 	}
 	p->dnames = xcalloc(fields->count + 1, sizeof(char *));
 	p->dtypes = xcalloc(fields->count + 1, sizeof(char *));
@@ -1025,6 +1039,35 @@ soql(struct pull *p, struct buf *out, int64_t from, int64_t to, int ordered)
 /* --- REST --- */
 
 /*
+ * Links already followed (nextRecordsUrl, Bulk locators), by a 64-bit
+ * FNV-1a hash: a server that hands out a link it handed out before would
+ * keep a pull busy for ever (salesforce.md 2.3: cursors only move forward).
+ */
+struct seen {
+	uint64_t *h;
+	size_t n;
+};
+
+/* 1 when s[0..n) was seen before; else remember it and return 0. */
+static int
+seen_add(struct seen *sn, const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	for (i = 0; i < sn->n; i++)
+		if (sn->h[i] == h)
+			return 1;
+	sn->h = xrealloc(sn->h, (sn->n + 1) * sizeof(*sn->h));
+	sn->h[sn->n++] = h;
+	return 0;
+}
+
+/*
  * Query [from, to) page by page.  *total gets totalSize of the first page;
  * with probe set, stop after the first page when totalSize > threshold
  * (returns SF_OK with *switched = 1).
@@ -1038,6 +1081,7 @@ rest_window(struct pull *p, int64_t from, int64_t to, int probe, int *switched,
 	const char *hdrs[3];
 	struct err pe = ERR_INIT;
 	int rc = SF_OK, first = 1, logins = p->auth ? p->auth->logins : 0;
+	struct seen seen = { NULL, 0 };
 
 	http_response_init(&r);
 	buf_printf(&hdr, "Sforce-Query-Options: batchSize=%d", p->o->batch_size);
@@ -1098,9 +1142,18 @@ rest_window(struct pull *p, int64_t from, int64_t to, int probe, int *switched,
 		{
 			const struct json *dn = json_get(root, "done");
 
-			if ((dn && dn->type == JSON_TRUE) || !next ||
-			    next->type != JSON_STRING)
+			if (dn && dn->type == JSON_TRUE)
 				break;
+			if (!next || next->type != JSON_STRING) {
+				if (!dn || dn->type != JSON_FALSE)
+					break;
+				/* more to come, but no way to it: the rows
+				 * not read would go unnoticed */
+				*code = err_set(e, EX_DATAERR, "query page says "
+				    "done: false but has no nextRecordsUrl");
+				rc = SF_FAIL;
+				goto out;
+			}
 		}
 		{
 			struct buf nu = BUF_INIT;
@@ -1112,12 +1165,21 @@ rest_window(struct pull *p, int64_t from, int64_t to, int probe, int *switched,
 				buf_release(&nu);
 				goto out;
 			}
+			if (seen_add(&seen, nu.data, nu.len)) {
+				*code = err_set(e, EX_DATAERR, "nextRecordsUrl "
+				    "leads back to a page already read (a paging "
+				    "loop)");
+				rc = SF_FAIL;
+				buf_release(&nu);
+				goto out;
+			}
 			buf_reset(&url);
 			buf_add(&url, nu.data, nu.len);
 			buf_release(&nu);
 		}
 	}
 out:
+	free(seen.h);
 	http_response_release(&r);
 	buf_release(&url);
 	buf_release(&q);
@@ -1218,6 +1280,7 @@ bulk_pull(struct pull *p, int64_t from, int *code, struct err *e)
 	struct json *root;
 	int rc, *csvcol = NULL;
 	long waited = 0, delay = 200;
+	struct seen seen = { NULL, 0 };
 
 	http_response_init(&r);
 	soql(p, &q, from, p->win_end, 0);
@@ -1277,59 +1340,107 @@ bulk_pull(struct pull *p, int64_t from, int *code, struct err *e)
 			delay = delay * 2 > 2000 ? 2000 : delay * 2;
 	}
 	for (;;) {
-		struct csv_reader cr;
-		struct row row;
-		size_t i;
-		int more;
+		long skip = 0;
+		int attempt;
 
-		buf_reset(&url);
-		buf_printf(&url, "%s/jobs/query/%s/results?maxRecords=%ld",
-		    buf_cstr(&p->base), buf_cstr(&jid), p->o->bulk_chunk);
-		if (loc.len) {
-			buf_addstr(&url, "&locator=");
-			http_urlencode(&url, loc.data, loc.len);
-		}
-		rc = sf_call(p, "GET", buf_cstr(&url), csv_hdrs, NULL, &r, code, &ec, e);
-		if (rc != SF_OK)
-			goto out;
-		csv_reader_init(&cr, buf_cstr(&r.body), r.body.len, ',');
-		more = csv_next(&cr, e);
-		if (more > 0) {
-			free(csvcol);
-			csvcol = xcalloc(p->nsels + 1, sizeof(int));
-			for (i = 0; i < p->nsels; i++) {
-				size_t j, n;
+		/*
+		 * One chunk.  A chunk that is not well-formed CSV, or holds
+		 * fewer or more rows than its Sforce-NumberOfRecords says, was
+		 * cut or mangled on the way: fetch it again by the same locator
+		 * (salesforce.md 5.3: a locator can be re-fetched), writing only
+		 * the rows not written yet.
+		 */
+		for (attempt = 1;; attempt++) {
+			struct csv_reader cr;
+			struct row row;
+			size_t i;
+			long nrows = 0, want = -1;
+			int more;
 
-				csvcol[i] = -1;
-				for (j = 0; j < cr.n; j++)
-					if (strcasecmp(csv_field(&cr, j, &n), p->sels[i].name) == 0)
-						csvcol[i] = (int)j;
+			buf_reset(&url);
+			buf_printf(&url, "%s/jobs/query/%s/results?maxRecords=%ld",
+			    buf_cstr(&p->base), buf_cstr(&jid), p->o->bulk_chunk);
+			if (loc.len) {
+				buf_addstr(&url, "&locator=");
+				http_urlencode(&url, loc.data, loc.len);
 			}
-			while ((more = csv_next(&cr, e)) > 0) {
-				memset(&row, 0, sizeof(row));
-				row.csv = &cr;
-				row.csvcol = csvcol;
-				if (cr.n == 1 && cr.len[0] == 0)
-					continue;       /* a blank line */
-				if (write_record(p, &row, e)) {
-					csv_reader_release(&cr);
+			rc = sf_call(p, "GET", buf_cstr(&url), csv_hdrs, NULL, &r, code, &ec, e);
+			if (rc != SF_OK)
+				goto out;
+			csv_reader_init(&cr, buf_cstr(&r.body), r.body.len, ',');
+			more = csv_next(&cr, e);
+			if (more > 0) {
+				free(csvcol);
+				csvcol = xcalloc(p->nsels + 1, sizeof(int));
+				for (i = 0; i < p->nsels; i++) {
+					size_t j, n;
+
+					csvcol[i] = -1;
+					for (j = 0; j < cr.n; j++)
+						if (strcasecmp(csv_field(&cr, j, &n),
+						    p->sels[i].name) == 0)
+							csvcol[i] = (int)j;
+				}
+				while ((more = csv_next(&cr, e)) > 0) {
+					memset(&row, 0, sizeof(row));
+					row.csv = &cr;
+					row.csvcol = csvcol;
+					if (cr.n == 1 && cr.len[0] == 0)
+						continue;       /* a blank line */
+					if (nrows++ < skip)
+						continue;       /* written before */
+					if (write_record(p, &row, e)) {
+						csv_reader_release(&cr);
+						*code = e->code;
+						rc = SF_FAIL;
+						goto out;
+					}
+				}
+			}
+			csv_reader_release(&cr);
+			if (nrows > skip)
+				skip = nrows;
+			buf_reset(&p->tmp);
+			if (http_header_get(&r, "Sforce-NumberOfRecords", &p->tmp) == 0) {
+				char *end;
+
+				want = strtol(buf_cstr(&p->tmp), &end, 10);
+				if (end == buf_cstr(&p->tmp) || *end || want < 0)
+					want = -1;
+			}
+			if (more == 0 && (want < 0 || want == nrows))
+				break;
+			if (attempt >= 3) {
+				if (more < 0) {
 					*code = e->code;
 					rc = SF_FAIL;
 					goto out;
 				}
+				/* well-formed every time: believe the rows */
+				warnf(p, "%s: Bulk job %s: a chunk holds %ld rows, "
+				    "Sforce-NumberOfRecords says %ld", p->ob->name,
+				    buf_cstr(&jid), nrows, want);
+				break;
 			}
+			warnf(p, "%s: Bulk job %s: a result chunk came cut or "
+			    "mangled (%s); fetching it again", p->ob->name,
+			    buf_cstr(&jid), more < 0 && e->msg ? e->msg :
+			    "row count differs from Sforce-NumberOfRecords");
+			err_release(e);
+			*code = 0;
 		}
-		csv_reader_release(&cr);
 		debugf(p, "%s: Bulk job %s: %ld records so far", p->ob->name,
 		    buf_cstr(&jid), p->rows);
-		if (more < 0) {
-			*code = e->code;
-			rc = SF_FAIL;
-			goto out;
-		}
 		if (http_header_get(&r, "Sforce-Locator", &loc) != 0 ||
 		    loc.len == 0 || strcmp(buf_cstr(&loc), "null") == 0)
 			break;
+		if (seen_add(&seen, loc.data, loc.len)) {
+			*code = err_set(e, EX_DATAERR, "%s: Bulk job %s: "
+			    "Sforce-Locator leads back to a chunk already read",
+			    p->ob->name, buf_cstr(&jid));
+			rc = SF_FAIL;
+			goto out;
+		}
 	}
 	rc = write_state(p, e) ? SF_FAIL : SF_OK;
 	if (rc)
@@ -1353,6 +1464,7 @@ out:
 		err_release(&de);
 	}
 	free(csvcol);
+	free(seen.h);
 	http_response_release(&r);
 	buf_release(&url);
 	buf_release(&q);

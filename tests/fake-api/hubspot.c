@@ -47,7 +47,7 @@ static int not_indexed;       /* searches left that find nothing */
  * Quirks (POST /_admin/hubspot/quirk?kind=K[&n=N][&match=S][&ms=M]): the
  * next N requests (default 1) whose target contains S answer as K:
  * empty200, badjson, noresults (200 without the results/id the endpoint
- * has), repeat-after (a list page's paging.next.after repeats the cursor
+ * has), emptylist (200, no results), repeat-after (a list page's paging.next.after repeats the cursor
  * of the request: a loop), 400, 403, 404, 423, 477 (Retry-After: 1),
  * 429-daily (policyName DAILY, Retry-After: 3600), 429-rolling
  * (TEN_SECONDLY_ROLLING without Retry-After; the window then stays shut
@@ -962,6 +962,8 @@ quirk_answer(const char *k, long ms, const struct fake_req *r,
 	else if (strcmp(k, "badjson") == 0)
 		fake_resp_body(w, 200, "application/json", "{\"results\":[{\"id\":",
 		    strlen("{\"results\":[{\"id\":"));
+	else if (strcmp(k, "emptylist") == 0)
+		fake_resp_json_text(w, 200, "{\"total\":0,\"results\":[]}");
 	else if (strcmp(k, "noresults") == 0)
 		fake_resp_json_text(w, 200, "{\"total\":0,\"status\":\"ok\"}");
 	else if (strcmp(k, "400") == 0)

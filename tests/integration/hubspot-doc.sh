@@ -122,6 +122,15 @@ rc=$?
 set -e
 [ "$rc" -eq 0 ] || fail "junk X-HubSpot-RateLimit-Remaining: exit $rc"
 
+# Owners that name no user: the account's users instead (where served).
+start --modules hubspot --seed 11 --hs-burst 100000
+U=$FAKE_URL
+quirk "kind=emptylist&n=1&match=/crm/v3/owners"
+run nousers
+[ "$rc" -eq 0 ] || fail "owners without users: exit $rc"
+seqs "$t/nousers.out" >"$t/got"
+cmp -s "$t/want" "$t/got" || fail "owners without users: not the account's users"
+
 # MISSING_SCOPES: 77, and the message names the scope wanted.
 start --modules hubspot --seed 11 --hs-scopes crm.objects.owners.read
 U=$FAKE_URL

@@ -86,6 +86,11 @@ for code in 406 420 BADJSON; do
 		{ cat "$TMPDIR/odd.err" >&2; fail "$code"; }
 	same "odd-$code" "$TMPDIR/odd.jsonl"
 done
+# a cut JSON answer to describe is asked again, too
+curl -sf -X POST "$admin/fail?code=BADJSON&count=2&path=/describe" >/dev/null
+sf-pull --object $objects >"$TMPDIR/odd.jsonl" 2>"$TMPDIR/odd.err" ||
+	{ cat "$TMPDIR/odd.err" >&2; fail "BADJSON on describe"; }
+same odd-describe "$TMPDIR/odd.jsonl"
 
 # --- the concurrent-request cap (403 REQUEST_LIMIT_EXCEEDED, "Concurrent..."):
 # backed off and retried (salesforce.md 2.5, 7.2), nothing lost, exit 0
@@ -142,6 +147,13 @@ curl -sf -X POST "$admin/fail?code=UNKNOWN_EXCEPTION&count=50&path=/query" >/dev
 rc=0
 sf-pull --object Contact >"$TMPDIR/u.jsonl" 2>"$TMPDIR/u.err" || rc=$?
 [ "$rc" -eq 69 ] || fail "exhausted 500s: exit $rc"
+# --- 503 (maintenance) every time: bounded tries, then 69 (salesforce.md 7.2)
+curl -sf -X POST "$FAKE_URL/_admin/fault?kind=503&count=50&prefix=/services/data/" >/dev/null
+rc=0
+sf-pull --object Contact >"$TMPDIR/u.jsonl" 2>"$TMPDIR/u.err" || rc=$?
+[ "$rc" -eq 69 ] || fail "exhausted 503s: exit $rc"
+grep -q '"stream":"etl_runs".*"status":"failed"' "$TMPDIR/u.jsonl" ||
+	fail "503: no failed etl_runs record"
 
 # --- the quota guard: stops at 80 % of the daily allocation, state saved
 fake-api-stop "$FAKE_PID"

@@ -527,6 +527,82 @@ START_TEST(sf_pull_foreign_next_url)
 }
 END_TEST
 
+/* a server whose nextRecordsUrl leads back to a page already read (or that
+ * says done: false with no way on) would keep the pull busy for ever, or
+ * end it "successfully" short of the data: a malformed answer, 65 */
+START_TEST(sf_pull_paging_loop)
+{
+	static const char loop[] = "{\"totalSize\":3,\"done\":false,\"nextRecordsUrl\":"
+	    "\"/services/data/v62.0/query/01gXX-2\",\"records\":[]}";
+	static const char stuck[] = "{\"totalSize\":3,\"done\":false,\"records\":[]}";
+	static const char job[] = "{\"id\":\"7505g00000QbJobAAA\",\"state\":\"UploadComplete\"}";
+	static const char done[] = "{\"id\":\"7505g00000QbJobAAA\",\"state\":\"JobComplete\"}";
+	struct loopsrv s;
+	struct loopsrv_step st[6];
+	struct out o;
+	struct err e = ERR_INIT;
+	char *b[6];
+	size_t i, len;
+
+	/* nextRecordsUrl pointing at itself */
+	b[0] = resp("200 OK", "", describe_body);
+	b[1] = resp("200 OK", "", page1);
+	b[2] = resp("200 OK", "", loop);
+	for (i = 0; i < 3; i++) {
+		st[i].action = LS_SEND;
+		st[i].raw = b[i];
+		st[i].len = 0;
+	}
+	ck_assert_int_eq(loopsrv_start(&s, st, 3), 0);
+	ck_assert_int_eq(run_pull(&s, -1, "{\"bookmarks\":{}}", &o, &e), EX_DATAERR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "loop"));
+	ck_assert_uint_le(loopsrv_nreqs(&s), 4);
+	ck_assert_ptr_nonnull(strstr(line_at(&o, o.nlines - 1, &len), "\"status\":\"failed\""));
+	loopsrv_stop(&s);
+	buf_release(&o.all);
+	for (i = 0; i < 3; i++)
+		free(b[i]);
+
+	/* done: false and no nextRecordsUrl */
+	b[0] = resp("200 OK", "", describe_body);
+	b[1] = resp("200 OK", "", stuck);
+	for (i = 0; i < 2; i++) {
+		st[i].action = LS_SEND;
+		st[i].raw = b[i];
+		st[i].len = 0;
+	}
+	ck_assert_int_eq(loopsrv_start(&s, st, 2), 0);
+	ck_assert_int_eq(run_pull(&s, -1, "{\"bookmarks\":{}}", &o, &e), EX_DATAERR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "nextRecordsUrl"));
+	ck_assert_ptr_nonnull(strstr(line_at(&o, o.nlines - 1, &len), "\"status\":\"failed\""));
+	loopsrv_stop(&s);
+	buf_release(&o.all);
+	for (i = 0; i < 2; i++)
+		free(b[i]);
+
+	/* Bulk: a Sforce-Locator handed out again */
+	b[0] = resp("200 OK", "", describe_body);
+	b[1] = resp("200 OK", "", page1);
+	b[2] = resp("200 OK", "", job);
+	b[3] = resp("200 OK", "", done);
+	b[4] = resp("200 OK", "Content-Type: text/csv\r\nSforce-Locator: MTAwMDA\r\n", csv1);
+	for (i = 0; i < 5; i++) {
+		st[i].action = LS_SEND;
+		st[i].raw = b[i];
+		st[i].len = 0;
+	}
+	ck_assert_int_eq(loopsrv_start(&s, st, 5), 0);
+	ck_assert_int_eq(run_pull(&s, 2, "{\"bookmarks\":{}}", &o, &e), EX_DATAERR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "Sforce-Locator"));
+	ck_assert_uint_le(loopsrv_nreqs(&s), 8);
+	loopsrv_stop(&s);
+	buf_release(&o.all);
+	for (i = 0; i < 5; i++)
+		free(b[i]);
+	err_release(&e);
+}
+END_TEST
+
 static int
 cmp_lines(const void *a, const void *b)
 {
@@ -624,6 +700,80 @@ START_TEST(sf_pull_bulk_equals_rest)
 }
 END_TEST
 
+/* Bulk: a result chunk cut short (at a row end: fewer rows than
+ * Sforce-NumberOfRecords; or inside a quoted field: not CSV) is fetched
+ * again by its locator; every row comes out once, the same as REST */
+START_TEST(sf_pull_bulk_chunk_refetch)
+{
+	static const char job[] = "{\"id\":\"7505g00000QbJobAAA\",\"state\":\"UploadComplete\"}";
+	static const char done[] = "{\"id\":\"7505g00000QbJobAAA\",\"state\":\"JobComplete\"}";
+	struct loopsrv s;
+	struct loopsrv_step st[9];
+	struct out rest, bulk;
+	struct err e = ERR_INIT;
+	char *bodies[9], *a, *b, cut[sizeof(csv1)];
+	const char *nl;
+	size_t i;
+	int variant;
+
+	bodies[0] = resp("200 OK", "", describe_body);
+	bodies[1] = resp("200 OK", "", page1);
+	bodies[2] = resp("200 OK", "", page2);
+	for (i = 0; i < 3; i++) {
+		st[i].action = LS_SEND;
+		st[i].raw = bodies[i];
+		st[i].len = 0;
+	}
+	ck_assert_int_eq(loopsrv_start(&s, st, 3), 0);
+	ck_assert_int_eq(run_pull(&s, 100000, "{\"bookmarks\":{}}", &rest, &e), 0);
+	loopsrv_stop(&s);
+	for (i = 0; i < 3; i++)
+		free(bodies[i]);
+	a = sorted_records(&rest);
+
+	for (variant = 0; variant < 2; variant++) {
+		/* header and first row; or that and half the second row */
+		nl = strchr(strchr(csv1, '\n') + 1, '\n') + 1;
+		if (variant)
+			nl += 20;
+		memcpy(cut, csv1, (size_t)(nl - csv1));
+		cut[nl - csv1] = '\0';
+		bodies[0] = resp("200 OK", "", describe_body);
+		bodies[1] = resp("200 OK", "", page1);
+		bodies[2] = resp("200 OK", "", job);
+		bodies[3] = resp("200 OK", "", done);
+		bodies[4] = resp("200 OK", "Sforce-Locator: MTAwMDA\r\n"
+		    "Sforce-NumberOfRecords: 2\r\n", cut);
+		bodies[5] = resp("200 OK", "Sforce-Locator: MTAwMDA\r\n"
+		    "Sforce-NumberOfRecords: 2\r\n", csv1);
+		bodies[6] = resp("200 OK", "Sforce-Locator: null\r\n"
+		    "Sforce-NumberOfRecords: 1\r\n", csv2);
+		bodies[7] = resp("204 No Content", "", "");
+		bodies[8] = resp("500 Oops", "", "unexpected request");
+		for (i = 0; i < 9; i++) {
+			st[i].action = LS_SEND;
+			st[i].raw = bodies[i];
+			st[i].len = 0;
+		}
+		ck_assert_int_eq(loopsrv_start(&s, st, 9), 0);
+		ck_assert_int_eq(run_pull(&s, 2, "{\"bookmarks\":{}}", &bulk, &e), 0);
+		ck_assert_uint_eq(loopsrv_nreqs(&s), 8);
+		ck_assert_ptr_null(strstr(s.reqs[5], "&locator="));
+		ck_assert_ptr_nonnull(strstr(s.reqs[6], "&locator=MTAwMDA "));
+		b = sorted_records(&bulk);
+		ck_assert_str_eq(a, b);
+		free(b);
+		loopsrv_stop(&s);
+		for (i = 0; i < 9; i++)
+			free(bodies[i]);
+		buf_release(&bulk.all);
+	}
+	free(a);
+	buf_release(&rest.all);
+	err_release(&e);
+}
+END_TEST
+
 /* the quota guard stops before writing past the share: state kept, EX_TEMPFAIL */
 START_TEST(sf_pull_quota_guard)
 {
@@ -671,7 +821,9 @@ suite(void)
 	tcase_add_test(t, sf_pull_deleted_fails_softly);
 	tcase_add_test(t, sf_pull_rest_pages);
 	tcase_add_test(t, sf_pull_foreign_next_url);
+	tcase_add_test(t, sf_pull_paging_loop);
 	tcase_add_test(t, sf_pull_bulk_equals_rest);
+	tcase_add_test(t, sf_pull_bulk_chunk_refetch);
 	tcase_add_test(t, sf_pull_quota_guard);
 	suite_add_tcase(s, t);
 	return s;
