@@ -39,6 +39,7 @@ struct dialpad_opts {
 	double per_minute;        /* request pacing; 0: 1200 (20 a second) */
 	int transcripts;          /* fetch transcripts (default on) */
 	const struct json *state; /* the whole state read with --state/--state-db */
+	int via_stats;            /* the stats export (CSV), not GET /call */
 	/* Output sink: data to write; flush at commit points.  0 or EX_IOERR. */
 	int (*emit)(void *ctx, const char *data, size_t n, int flush);
 	void *emit_ctx;

@@ -21,6 +21,7 @@ static const char usage[] =
 	"usage: dialpad-pull [--since DATE] [--full] [--state FILE | --state-db DB]\n"
 	"                    [--window HOURS] [--lookback HOURS] [--base-url URL]\n"
 	"                    [--requests-per-minute N] [--no-transcripts]\n"
+	"                    [--via-stats]\n"
 	"                    [--log-format text|json] [-v]\n";
 
 static int
@@ -48,6 +49,7 @@ main(int argc, char **argv)
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "requests-per-minute", required_argument, NULL, 'r' },
 		{ "no-transcripts", no_argument, NULL, 'T' },
+		{ "via-stats", no_argument, NULL, 'X' },
 		{ "log-format", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -82,6 +84,7 @@ main(int argc, char **argv)
 				goto bad;
 			break;
 		case 'T': o.transcripts = 0; break;
+		case 'X': o.via_stats = 1; break;
 		case 'L': if (diag_set_format(optarg) < 0) goto bad; break;
 		case 'v': diag_set_level(DIAG_DEBUG); break;
 		case 'h': fputs(usage, stdout); return 0;

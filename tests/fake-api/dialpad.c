@@ -16,7 +16,7 @@
 
 #include "banned.h"
 
-static const char *const dp_prefixes[] = { "/api/v2/", NULL };
+static const char *const dp_prefixes[] = { "/api/v2/", "/files/dialpad/", NULL };
 
 static const struct fake_option dp_options[] = {
 	{ "dp-api-key", "dp-fake-api-key", "the API key accepted" },
@@ -36,6 +36,11 @@ static const struct fake_option dp_options[] = {
 	    "last N calls" },
 	{ "dp-stuck-cursor", "0", "1: the last page has a cursor, to itself" },
 	{ "dp-target-no-email", "0", "1: call targets carry no email" },
+	{ "dp-stats-polls", "2", "GET /stats/{id} says processing this many "
+	    "times" },
+	{ "dp-stats-expire", "0", "N: the first stats request id is not found "
+	    "(404) from its Nth GET on" },
+	{ "dp-stats-fail", "0", "N: the first N stats requests end failed" },
 	{ NULL, NULL, NULL },
 };
 
@@ -57,6 +62,15 @@ struct window {
 };
 static struct window w_get_call, w_list, w_transcripts, w_users;
 static long bad_json_count;     /* dp-bad-json-every */
+
+/* POST /stats requests: the calls (records) of a range of started times */
+struct stats_req {
+	int64_t from, to;    /* [from, to) */
+	long gets;           /* GET /stats/{id} so far */
+	int failed;
+};
+static struct stats_req *sreqs;
+static size_t nsreqs;
 
 static int64_t
 real_ms(void)
@@ -463,6 +477,9 @@ dp_release(void)
 	cJSON_Delete(users);
 	users = NULL;
 	bad_json_count = 0;
+	free(sreqs);
+	sreqs = NULL;
+	nsreqs = 0;
 	free(w_get_call.t);
 	free(w_list.t);
 	free(w_transcripts.t);
@@ -712,13 +729,218 @@ list_users(const struct fake_req *r, struct fake_resp *w)
 	fake_resp_json(w, 200, o);
 }
 
+/*
+ * POST /stats (export_type records, stat_type calls): the range is whole
+ * UTC days, days_ago_end days back up to days_ago_start days back (today
+ * never: start 0 counts as 1), or with is_today today up to now.
+ */
+static void
+stats_post(const struct fake_req *r, struct fake_resp *w)
+{
+	cJSON *b = cJSON_ParseWithLength(r->body, r->body_len), *o;
+	const cJSON *et = cJSON_GetObjectItem(b, "export_type");
+	const cJSON *st = cJSON_GetObjectItem(b, "stat_type");
+	const cJSON *today = cJSON_GetObjectItem(b, "is_today");
+	const cJSON *ds = cJSON_GetObjectItem(b, "days_ago_start");
+	const cJSON *de = cJSON_GetObjectItem(b, "days_ago_end");
+	int64_t now = fake_now_ms(), day0 = now - now % 86400000LL;
+	long start = cJSON_IsNumber(ds) ? (long)ds->valuedouble : 1;
+	long end = cJSON_IsNumber(de) ? (long)de->valuedouble : 30;
+	struct stats_req *q;
+	char id[32];
+
+	if (!cJSON_IsString(et) || !cJSON_IsString(st)) {
+		cJSON_Delete(b);
+		dp_error(w, 400, "badRequest", "export_type and stat_type are "
+		    "required");
+		return;
+	}
+	if (strcmp(et->valuestring, "records") != 0 ||
+	    strcmp(st->valuestring, "calls") != 0) {
+		cJSON_Delete(b);
+		dp_error(w, 400, "badRequest", "this fake exports records of "
+		    "calls only");
+		return;
+	}
+	sreqs = xrealloc(sreqs, (nsreqs + 1) * sizeof *sreqs);
+	q = &sreqs[nsreqs++];
+	memset(q, 0, sizeof *q);
+	if (cJSON_IsTrue(today)) {
+		q->from = day0;
+		q->to = now;
+	} else {
+		if (start < 1)
+			start = 1;
+		q->from = day0 - (int64_t)end * 86400000LL;
+		q->to = day0 - (int64_t)(start - 1) * 86400000LL;
+	}
+	q->failed = (long long)nsreqs <= fake_opt_int("dp-stats-fail");
+	cJSON_Delete(b);
+	snprintf(id, sizeof id, "%zx9f3a", nsreqs);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "request_id", id);
+	cJSON_AddBoolToObject(o, "already_started", 0);
+	fake_resp_json(w, 200, o);
+}
+
+static struct stats_req *
+stats_find(const char *id)
+{
+	size_t n = strlen(id), i;
+	unsigned long k = 0;
+
+	if (n < 5 || n > 12 || strcmp(id + n - 4, "9f3a") != 0)
+		return NULL;
+	for (i = 0; i < n - 4; i++) {
+		char c = id[i];
+		if (c >= '0' && c <= '9')
+			k = k * 16 + (unsigned long)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			k = k * 16 + (unsigned long)(c - 'a' + 10);
+		else
+			return NULL;
+	}
+	return k >= 1 && k <= nsreqs ? &sreqs[k - 1] : NULL;
+}
+
+static void
+stats_get(const struct fake_req *r, struct fake_resp *w, const char *id)
+{
+	struct stats_req *q = stats_find(id);
+	long expire = (long)fake_opt_int("dp-stats-expire");
+	cJSON *o;
+	struct buf b = BUF_INIT;
+
+	if (q)
+		q->gets++;
+	/* the first request id expires (a slow poller), later ones not */
+	if (!q || (expire > 0 && q == &sreqs[0] && q->gets >= expire)) {
+		buf_printf(&b, "Request with id %s not found.", id);
+		dp_error(w, 404, "notFound", buf_cstr(&b));
+		buf_release(&b);
+		return;
+	}
+	o = cJSON_CreateObject();
+	if (q->gets <= fake_opt_int("dp-stats-polls")) {
+		cJSON_AddStringToObject(o, "status", "processing");
+	} else if (q->failed) {
+		cJSON_AddStringToObject(o, "status", "failed");
+	} else {
+		cJSON_AddStringToObject(o, "status", "complete");
+		buf_printf(&b, "%s/files/dialpad/%s.csv", r->base_url, id);
+		cJSON_AddStringToObject(o, "download_url", buf_cstr(&b));
+		cJSON_AddStringToObject(o, "file_type", "csv");
+		buf_release(&b);
+	}
+	fake_resp_json(w, 200, o);
+}
+
+static void
+csv_cell(struct buf *b, const cJSON *v)
+{
+	const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
+	char num[64];
+
+	if (cJSON_IsNumber(v)) {
+		snprintf(num, sizeof num, "%.0f", v->valuedouble);
+		s = num;
+	} else if (cJSON_IsRaw(v)) {
+		s = v->valuestring;
+	} else if (cJSON_IsBool(v)) {
+		s = cJSON_IsTrue(v) ? "true" : "false";
+	}
+	if (s && strpbrk(s, ",\"\r\n")) {
+		buf_addch(b, '"');
+		for (; *s; s++) {
+			if (*s == '"')
+				buf_addch(b, '"');
+			buf_addch(b, *s);
+		}
+		buf_addch(b, '"');
+	} else if (s) {
+		buf_addstr(b, s);
+	}
+}
+
+/* The export: one row per concluded call in the range, newest first. */
+static void
+stats_file(struct fake_resp *w, const char *name)
+{
+	static const char *const cols[] = { "call_id", "date_started",
+		"date_connected", "date_ended", "direction", "state",
+		"external_number", "internal_number", "duration", "was_recorded",
+		"target_id", "target_type", "name", "email", "contact_name" };
+	size_t nc = sizeof cols / sizeof cols[0], i, k;
+	char *id = xstrndup(name, strlen(name) > 4 ? strlen(name) - 4 : 0);
+	struct stats_req *q = stats_find(id);
+	struct buf b = BUF_INIT;
+	int64_t now = fake_now_ms();
+
+	free(id);
+	if (!q || strlen(name) < 5 || strcmp(name + strlen(name) - 4, ".csv")) {
+		fake_resp_body(w, 404, "text/plain", "not found", 9);
+		return;
+	}
+	for (k = 0; k < nc; k++)
+		buf_printf(&b, "%s%s", k ? "," : "", cols[k]);
+	buf_addstr(&b, "\r\n");
+	for (i = 0; i < ncalls; i++) {
+		const cJSON *v = calls[i].v;
+		const cJSON *tg = cJSON_GetObjectItem(v, "target");
+		const cJSON *ct = cJSON_GetObjectItem(v, "contact");
+		if (atoll(cJSON_GetObjectItem(v, "date_ended")->valuestring) > now)
+			continue;
+		if (calls[i].started < q->from || calls[i].started >= q->to)
+			continue;
+		for (k = 0; k < nc; k++) {
+			const cJSON *x;
+			if (k)
+				buf_addch(&b, ',');
+			if (strcmp(cols[k], "target_id") == 0)
+				x = cJSON_GetObjectItem(tg, "id");
+			else if (strcmp(cols[k], "target_type") == 0)
+				x = cJSON_GetObjectItem(tg, "type");
+			else if (strcmp(cols[k], "name") == 0)
+				x = cJSON_GetObjectItem(tg, "name");
+			else if (strcmp(cols[k], "email") == 0)
+				x = cJSON_GetObjectItem(tg, "email");
+			else if (strcmp(cols[k], "contact_name") == 0)
+				x = cJSON_GetObjectItem(ct, "name");
+			else
+				x = cJSON_GetObjectItem(v, cols[k]);
+			csv_cell(&b, x);
+		}
+		buf_addstr(&b, "\r\n");
+	}
+	fake_resp_body(w, 200, "text/csv", b.data ? b.data : "", b.len);
+	buf_release(&b);
+}
+
 static int
 dp_handle(const struct fake_req *r, struct fake_resp *w)
 {
 	const char *p = r->path + strlen("/api/v2");
 
+	if (strncmp(r->path, "/files/dialpad/", 15) == 0) {
+		/* a pre-signed link: no Authorization wanted */
+		if (fake_header(r, "Authorization")) {
+			fake_resp_body(w, 400, "text/plain",
+			    "only one auth mechanism allowed", 31);
+			return 0;
+		}
+		stats_file(w, r->path + 15);
+		return 0;
+	}
 	if (!authorized(r, w))
 		return 0;
+	if (strcmp(p, "/stats") == 0 && strcmp(r->method, "POST") == 0) {
+		stats_post(r, w);
+		return 0;
+	}
+	if (strncmp(p, "/stats/", 7) == 0 && strcmp(r->method, "GET") == 0) {
+		stats_get(r, w, p + 7);
+		return 0;
+	}
 	if (strcmp(r->method, "GET") != 0) {
 		dp_error(w, 405, "methodNotAllowed", "Method not allowed");
 		return 0;
