@@ -167,6 +167,13 @@ struct ctx {
 
 /* ---- small helpers ----------------------------------------------------- */
 
+static int
+rate_reason(const char *r)
+{
+	return strcmp(r, "rateLimitExceeded") == 0 ||
+		strcmp(r, "userRateLimitExceeded") == 0;
+}
+
 static void
 sleep_ms(long ms)
 {
@@ -407,59 +414,72 @@ ensure_token(struct ctx *x, struct err *e)
 
 /* ---- requests ---------------------------------------------------------- */
 
-static int
-rate_reason(const char *r)
+
+/*
+ * http.c's transient hook, set on every request: a 403 whose reason is
+ * rateLimitExceeded or userRateLimitExceeded is retried like a 429
+ * (gmail.md 6.2); dailyLimitExceeded and the other 403s are final.
+ */
+int
+gmail_transient(const struct http_response *r, void *ctx)
 {
-	return strcmp(r, "rateLimitExceeded") == 0 ||
-		strcmp(r, "userRateLimitExceeded") == 0;
+	struct buf reason = BUF_INIT;
+	int rate;
+
+	(void)ctx;
+	if (r->status != 403)
+		return 0;
+	gmail_error_reason(buf_cstr(&r->body), r->body.len, &reason);
+	rate = rate_reason(buf_cstr(&reason));
+	buf_release(&reason);
+	return rate;
 }
 
 /*
- * One API request with http_do's retries, plus what http.c cannot know:
- * 403 rate limits are retried, "Retry after <time>" obeyed.
+ * http.c's retry_delay: at least until the "Retry after <time>" of the
+ * message (gmail.md 6.4), else the delay http.c chose.
+ */
+long
+gmail_retry_delay(const struct http_response *r, int tries, long delay,
+	void *ctx)
+{
+	long msgwait = gmail_retry_after_message(buf_cstr(&r->body), r->body.len,
+	    ts_now_ms());
+
+	(void)tries;
+	(void)ctx;
+	return msgwait > delay ? msgwait : delay;
+}
+
+/*
+ * One API request with http_do's retries (gmail_transient and
+ * gmail_retry_delay read rate limits told in the body); a daily limit
+ * gets its own message.
  */
 static int
 api_do(struct ctx *x, struct http_request *q, struct http_response *r,
 	struct err *e)
 {
-	int attempt, rc = 0;
+	struct buf reason = BUF_INIT;
+	int rc;
 
-	for (attempt = 1; attempt <= MAX_ROUNDS; attempt++) {
-		struct buf reason = BUF_INIT;
-		long wait, msgwait;
-
-		rc = ensure_token(x, e);
-		if (rc)
-			return rc;
-		http_response_release(r);
-		http_response_init(r);
-		rc = http_do(x->c, q, r, e);
-		x->st->units += (uint64_t)q->cost;
-		if (rc == 0)
-			return 0;
-		if (r->status != 403 && r->status != 429)
-			return rc;
-		gmail_error_reason(buf_cstr(&r->body), r->body.len, &reason);
-		if (strcmp(buf_cstr(&reason), "dailyLimitExceeded") == 0) {
-			buf_release(&reason);
-			return err_set(e, EX_TEMPFAIL, "%s: daily quota exceeded",
-			    x->o->mailbox);
-		}
-		if (!rate_reason(buf_cstr(&reason)) || attempt == MAX_ROUNDS) {
-			buf_release(&reason);
-			return rc;
-		}
-		buf_release(&reason);
-		wait = http_backoff_ms(1000, x->o->retry_max_ms ?
-		    x->o->retry_max_ms : 64000, attempt, &x->rng);
-		msgwait = gmail_retry_after_message(buf_cstr(&r->body),
-		    r->body.len, ts_now_ms());
-		if (msgwait > wait)
-			wait = msgwait;
-		diag_debug("%s: rate limited, waiting %ld ms", x->o->mailbox, wait);
+	rc = ensure_token(x, e);
+	if (rc)
+		return rc;
+	http_response_release(r);
+	http_response_init(r);
+	q->transient = gmail_transient;
+	rc = http_do(x->c, q, r, e);
+	x->st->units += (uint64_t)q->cost * (uint64_t)(r->tries > 0 ? r->tries : 1);
+	if (rc == 0 || (r->status != 403 && r->status != 429))
+		return rc;
+	gmail_error_reason(buf_cstr(&r->body), r->body.len, &reason);
+	if (strcmp(buf_cstr(&reason), "dailyLimitExceeded") == 0) {
 		err_release(e);
-		sleep_ms(wait);
+		rc = err_set(e, EX_TEMPFAIL, "%s: daily quota exceeded",
+		    x->o->mailbox);
 	}
+	buf_release(&reason);
 	return rc;
 }
 
@@ -1038,6 +1058,16 @@ profile_history(struct ctx *x, char **hid, struct err *e)
 	return rc;
 }
 
+void
+gmail_window_query(struct buf *q, int64_t from, int64_t to)
+{
+	if (from != INT64_MIN)
+		buf_printf(q, "after:%lld", (long long)(from / 1000 - 3600));
+	if (to != INT64_MAX)
+		buf_printf(q, "%sbefore:%lld", from != INT64_MIN ? " " : "",
+		    (long long)((to + 999) / 1000));
+}
+
 /* List one window (all pages) and fetch what is new. */
 static int
 full_window(struct ctx *x, int64_t from, int64_t to, struct idset *prev,
@@ -1047,9 +1077,8 @@ full_window(struct ctx *x, int64_t from, int64_t to, struct idset *prev,
 	char *token = NULL;
 	int rc = 0;
 
-	if (from != INT64_MIN)
-		buf_printf(&q, "after:%lld ", (long long)(from / 1000 - 3600));
-	buf_printf(&q, "before:%lld", (long long)((to + 999) / 1000));
+	gmail_window_query(&q, from, to);
+	diag_debug("window q=%s", buf_cstr(&q));
 	do {
 		struct json_doc doc;
 		struct json *root = NULL, *msgs, *it;
@@ -1126,7 +1155,13 @@ full_sync(struct ctx *x, struct err *e)
 		to = x->full_started ? from + W : x->full_until - 12 * W;
 		if (to > x->full_until)
 			to = x->full_until;
-		rc = full_window(x, from, to, &prev, &cur, e);
+		/*
+		 * The last window has no upper bound: after:/before: may
+		 * compare the Date header, not internalDate (gmail.md 2), and a
+		 * sender's clock ahead of ours must not hide a message.
+		 */
+		rc = full_window(x, from, to >= x->full_until ? INT64_MAX : to,
+		    &prev, &cur, e);
 		if (rc)
 			break;
 		idset_clear(&prev);
@@ -1434,6 +1469,7 @@ gmail_pull(const struct gmail_opts *o, struct gmail_stats *st, struct err *e)
 	ho.max_tries = 6;
 	ho.backoff_ms = 1000;
 	ho.backoff_max_ms = o->retry_max_ms ? o->retry_max_ms : 64000;
+	ho.retry_delay = gmail_retry_delay;
 	x.c = http_client_new(&ho);
 	if (o->quota_per_min >= 0) {
 		double q = o->quota_per_min > 0 ? o->quota_per_min : 5700;

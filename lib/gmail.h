@@ -15,7 +15,9 @@
  *
  * Full sync: getProfile's historyId is recorded first; then messages.list
  * over time windows (q=after:A before:B in epoch seconds, oldest window
- * first, overlapping an hour, overlap deduplicated), each message fetched
+ * first, overlapping an hour, overlap deduplicated; the last window has
+ * no before:, as the date those compare is not documented and may be a
+ * sender's Date header ahead of our clock), each message fetched
  * with format=full through the batch endpoint; a STATE line after each
  * window, so a long backfill resumes at the window it stopped in.  When
  * the last window is done the bookmark holds the recorded historyId.
@@ -39,8 +41,9 @@
  * gmail.md 6.3 before each request (messages.get 20, messages.list 5,
  * history.list 2, getProfile 1).  A batch never costs more than the burst.
  * 429, 5xx and 403 rateLimitExceeded / userRateLimitExceeded are retried
- * with backoff (Retry-After and "Retry after <time>" obeyed), failed batch
- * parts alone in a new batch.
+ * with backoff, at most 6 tries a request (Retry-After and "Retry after
+ * <time>" obeyed, from the first retry on), failed batch parts alone in a
+ * new batch.
  *
  * Output (through the emit callback): SCHEMA lines, RECORD lines of
  * gmail_messages and gmail_participants (gmail_msg.h), STATE lines
@@ -104,6 +107,13 @@ struct gmail_stats {
 int gmail_pull(const struct gmail_opts *o, struct gmail_stats *st,
 	struct err *e);
 
+/*
+ * The q of a full-sync window [from, to) in epoch ms: "after:S before:S"
+ * in epoch seconds, after: an hour early (the windows overlap); from
+ * INT64_MIN: no after:, to INT64_MAX: no before: (the last window).
+ */
+void gmail_window_query(struct buf *q, int64_t from, int64_t to);
+
 /* The bookmark key of a mailbox: "gmail_messages:<mailbox>". */
 void gmail_state_key(struct buf *out, const char *mailbox);
 
@@ -112,6 +122,18 @@ void gmail_state_key(struct buf *out, const char *mailbox);
  * error.message, as milliseconds from now_ms; -1 when absent.
  */
 long gmail_retry_after_message(const char *body, size_t n, int64_t now_ms);
+
+struct http_response;
+/*
+ * http.c's hooks for the Gmail API.  gmail_transient: 1 for a 403 whose
+ * reason is rateLimitExceeded or userRateLimitExceeded (gmail.md 6.2),
+ * retried like a 429; 0 for the rest (dailyLimitExceeded included).
+ * gmail_retry_delay: delay, or longer when the message says "Retry after
+ * <time>" (6.4).  ctx is unused.
+ */
+int gmail_transient(const struct http_response *r, void *ctx);
+long gmail_retry_delay(const struct http_response *r, int tries, long delay,
+	void *ctx);
 
 /*
  * What a Gmail error body's first reason is ("rateLimitExceeded",

@@ -789,6 +789,20 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode res)
 				if (delay > c->o.retry_after_max_ms)
 					delay = c->o.retry_after_max_ms;
 			}
+			if (c->o.retry_delay && !x->it->req.no_retry &&
+			    x->tries < c->o.max_tries) {
+				long dl = delay;
+
+				if (dl < 0)
+					dl = http_backoff_ms(c->o.backoff_ms,
+					    c->o.backoff_max_ms, x->tries, &c->rng);
+				dl = c->o.retry_delay(resp, x->tries, dl, c->o.retry_ctx);
+				if (dl < 0) {
+					status_fail(c, x, EX_TEMPFAIL, "");
+					goto out;
+				}
+				delay = dl;
+			}
 			buf_printf(&d, "HTTP %ld (transient)", st);
 			xfer_retry(c, x, delay, FAIL_TEMP, buf_cstr(&d));
 		} else if (st == 401 || st == 403) {

@@ -64,7 +64,8 @@ struct http_opts {
 	void *backoff_ctx;
 	/*
 	 * When set, called before each retry of a retryable HTTP status (not
-	 * of a network failure) with the response, the tries made so far and
+	 * of a network failure; a request's transient answers included) with
+	 * the response, the tries made so far and
 	 * the delay chosen (Retry-After, capped, or the backoff).  It returns
 	 * the delay to use instead, or -1 to retry no more: the call then ends
 	 * as when the tries are used up.  For APIs that say in the body how

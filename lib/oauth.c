@@ -60,9 +60,11 @@ dup_str(const struct json *obj, const char *key)
 	return json_is_str(v) ? xstrndup(v->s, v->n) : NULL;
 }
 
-int
-oauth_token_request(struct http_client *c, const char *token_url,
-	const char *form, struct oauth_token *t, struct err *e)
+/* *malformed is set when the server answered 2xx with something that is
+ * not a token response (a cut or broken body: worth asking again). */
+static int
+token_request(struct http_client *c, const char *token_url,
+	const char *form, struct oauth_token *t, int *malformed, struct err *e)
 {
 	static const char *const hdrs[] = {
 		"Content-Type: application/x-www-form-urlencoded",
@@ -103,12 +105,14 @@ oauth_token_request(struct http_client *c, const char *token_url,
 	}
 	root = json_parse(&doc, buf_cstr(&r.body), r.body.len, &pe);
 	if (!root || root->type != JSON_OBJECT) {
+		*malformed = 1;
 		rc = err_set(e, EX_UNAVAILABLE, "token response is not a JSON object");
 		goto out;
 	}
 	oauth_token_release(t);
 	t->access_token = dup_str(root, "access_token");
 	if (!t->access_token || !*t->access_token) {
+		*malformed = 1;
 		rc = err_set(e, EX_UNAVAILABLE, "token response without access_token");
 		goto out;
 	}
@@ -131,6 +135,15 @@ out:
 	json_doc_release(&doc);
 	err_release(&pe);
 	return rc;
+}
+
+int
+oauth_token_request(struct http_client *c, const char *token_url,
+	const char *form, struct oauth_token *t, struct err *e)
+{
+	int malformed = 0;
+
+	return token_request(c, token_url, form, t, &malformed, e);
 }
 
 /* --- Salesforce --- */
@@ -330,7 +343,7 @@ oauth_sf_login(struct http_client *c, struct oauth_sf *cfg, struct err *e)
 {
 	struct buf form = BUF_INIT, url = BUF_INIT, a = BUF_INIT;
 	struct oauth_token t;
-	int rc;
+	int rc, tries;
 
 	oauth_token_init(&t);
 	switch (cfg->flow) {
@@ -362,7 +375,18 @@ oauth_sf_login(struct http_client *c, struct oauth_sf *cfg, struct err *e)
 		goto out;
 	}
 	buf_printf(&url, "%s/services/oauth2/token", cfg->login_url);
-	rc = oauth_token_request(c, buf_cstr(&url), buf_cstr(&form), &t, e);
+	/* a 200 whose body is cut or broken is asked again (salesforce.md
+	 * 7.2); a refresh answer may have rotated the token already, but
+	 * then asking again only turns 69 into the invalid_grant it is */
+	for (tries = 1;; tries++) {
+		int malformed = 0;
+
+		rc = token_request(c, buf_cstr(&url), buf_cstr(&form), &t,
+		    &malformed, e);
+		if (!rc || !malformed || tries >= 3)
+			break;
+		err_release(e);
+	}
 	if (rc) {
 		if (rc == EX_NOPERM && cfg->flow == OAUTH_SF_PASSWORD &&
 		    e->msg && strstr(e->msg, "authentication failure"))

@@ -1266,6 +1266,35 @@ sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* PATCH or DELETE a Bulk job, once, its outcome ignored (clean-up). */
+static void
+bulk_job_call(struct pull *p, const char *method, const char *jid, const char *body)
+{
+	static const char *const hdrs[] = { "Content-Type: application/json",
+		"Accept: application/json", NULL };
+	struct http_response r;
+	struct err e = ERR_INIT;
+	struct http_request q;
+	struct buf url = BUF_INIT;
+
+	memset(&q, 0, sizeof(q));
+	buf_printf(&url, "%s/jobs/query/%s", buf_cstr(&p->base), jid);
+	q.method = method;
+	q.url = buf_cstr(&url);
+	q.auth = 1;
+	q.no_retry = 1;
+	if (body) {
+		q.headers = hdrs;
+		q.body = body;
+		q.body_len = strlen(body);
+	}
+	http_response_init(&r);
+	http_do(p->c, &q, &r, &e);
+	http_response_release(&r);
+	err_release(&e);
+	buf_release(&url);
+}
+
 /* Returns SF_OK, SF_RESTART (fall back to REST) or SF_FAIL. */
 static int
 bulk_pull(struct pull *p, int64_t from, int *code, struct err *e)
@@ -1332,6 +1361,8 @@ bulk_pull(struct pull *p, int64_t from, int *code, struct err *e)
 			*code = err_set(e, EX_TEMPFAIL, "%s: Bulk job %s not complete "
 			    "after %ld s", p->ob->name, buf_cstr(&jid), p->o->bulk_wait_s);
 			rc = SF_FAIL;
+			/* abort it (salesforce.md 5.2) before deleting it */
+			bulk_job_call(p, "PATCH", buf_cstr(&jid), "{\"state\":\"Aborted\"}");
 			goto out;
 		}
 		sleep_ms(delay);
@@ -1446,23 +1477,8 @@ bulk_pull(struct pull *p, int64_t from, int *code, struct err *e)
 	if (rc)
 		*code = e->code;
 out:
-	if (jid.len) {
-		struct http_response dr;
-		struct err de = ERR_INIT;
-		struct http_request dq;
-
-		memset(&dq, 0, sizeof(dq));
-		buf_reset(&url);
-		buf_printf(&url, "%s/jobs/query/%s", buf_cstr(&p->base), buf_cstr(&jid));
-		dq.method = "DELETE";
-		dq.url = buf_cstr(&url);
-		dq.auth = 1;
-		dq.no_retry = 1;
-		http_response_init(&dr);
-		http_do(p->c, &dq, &dr, &de);
-		http_response_release(&dr);
-		err_release(&de);
-	}
+	if (jid.len)
+		bulk_job_call(p, "DELETE", buf_cstr(&jid), NULL);
 	free(csvcol);
 	free(seen.h);
 	http_response_release(&r);

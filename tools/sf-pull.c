@@ -23,8 +23,8 @@ static const char usage[] =
 	"               [--api-version vNN.N] [--bulk-threshold N] [--base-url URL]\n"
 	"               [--lookback SECONDS] [--start-date TS] [--batch-size N]\n"
 	"               [--max-api-share FRACTION] [--max-run-share FRACTION]\n"
-	"               [--requests-per-minute N] [--no-deleted-sweep] [-v]\n"
-	"               [--log-format FORMAT]\n";
+	"               [--requests-per-minute N] [--no-deleted-sweep]\n"
+	"               [--bulk-wait SECONDS] [-v] [--log-format FORMAT]\n";
 
 static int
 emit_stdout(const char *line, size_t n, void *ctx)
@@ -114,6 +114,7 @@ main(int argc, char **argv)
 		{ "max-run-share", required_argument, NULL, 'r' },
 		{ "requests-per-minute", required_argument, NULL, 'R' },
 		{ "no-deleted-sweep", no_argument, NULL, 'D' },
+		{ "bulk-wait", required_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "log-format", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
@@ -197,6 +198,13 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'D': o.deleted_sweep = 0; break;
+		case 'W':
+			if (parse_num(optarg, 1, 1e7, &d)) {
+				diag_error("--bulk-wait: want seconds");
+				return EX_USAGE;
+			}
+			o.bulk_wait_s = (long)d;
+			break;
 		case 'v': diag_set_level(DIAG_DEBUG); break;
 		case 'L':
 			if (diag_set_format(optarg) < 0) {

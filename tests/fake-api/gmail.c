@@ -62,6 +62,9 @@ static const struct fake_option gm_options[] = {
 	{ "gmail-batch-part-faults", "0", "rate of failing batch parts (500/429)" },
 	{ "gmail-inline-max", "8192", "bodies larger than this go behind attachmentId" },
 	{ "gmail-history-floor", "0", "history ids below this are expired (404)" },
+	{ "gmail-q-skew-hours", "0", "after:/before: compare a date this many "
+	  "hours later than internalDate (a sender's clock ahead: gmail.md 2 "
+	  "leaves the date they compare open)" },
 	{ "gmail-sa-key", "", "PEM key file of one more trusted service account "
 	  "(its public half checks the JWTs)" },
 	{ "gmail-sa-email", "", "the client_email of --gmail-sa-key" },
@@ -1519,11 +1522,14 @@ parse_q(const char *q, struct query *x)
 static int
 msg_matches(const struct gm_msg *m, const struct query *x)
 {
+	int64_t when = m->internal +
+	    (int64_t)fake_opt_int("gmail-q-skew-hours") * 3600000LL;
+
 	if (m->deleted)
 		return 0;
-	if (x->after_ms >= 0 && m->internal < x->after_ms)
+	if (x->after_ms >= 0 && when < x->after_ms)
 		return 0;
-	if (x->before_ms >= 0 && m->internal >= x->before_ms)
+	if (x->before_ms >= 0 && when >= x->before_ms)
 		return 0;
 	if ((m->labels & x->need) != x->need)
 		return 0;

@@ -176,4 +176,16 @@ grep -q '"job_type":"incremental"' "$TMPDIR/qg2.jsonl" || fail "re-run not incre
 load --db "$TMPDIR/qg.db" <"$TMPDIR/qg2.jsonl" >/dev/null
 dbdump "$TMPDIR/qg.db" | cmp -s - "$TMPDIR/clean.dump" ||
 	fail "database after quota stop + re-run differs"
+
+# --- a Bulk job that never completes: --bulk-wait bounds the wait, the job
+# is aborted (PATCH state Aborted) and the object fails with 75
+fake-api-stop "$FAKE_PID"
+start --sf-bulk-polls 1000000 --log "$TMPDIR/bw.log"
+rc=0
+sf-pull --object Contact --bulk-threshold 0 --bulk-wait 1 >"$TMPDIR/bw.jsonl" \
+	2>"$TMPDIR/bw.err" || rc=$?
+[ "$rc" -eq 75 ] || { cat "$TMPDIR/bw.err" >&2; fail "Bulk job never completing: exit $rc"; }
+grep -q '"method":"PATCH".*Aborted' "$TMPDIR/bw.log" || fail "Bulk job not aborted"
+grep -q '"stream":"etl_runs".*"status":"failed"' "$TMPDIR/bw.jsonl" ||
+	fail "Bulk wait: no failed etl_runs record"
 echo ok

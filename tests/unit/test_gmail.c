@@ -1,6 +1,9 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "gmail.h"
+#include "http.h"
+#include "ts.h"
 #include "check_main.h"
 
 /* the reason of Google's error envelope is found; other bodies have none */
@@ -35,6 +38,60 @@ START_TEST(gmail_retry_after_message_cases)
 }
 END_TEST
 
+static struct http_response *
+resp_of(struct http_response *r, long status, const char *body)
+{
+	http_response_init(r);
+	r->status = status;
+	buf_addstr(&r->body, body);
+	return r;
+}
+
+/* what http.c retries: 403 rate limits (gmail.md 6.2); "Retry after" in
+ * the message is waited for (6.4); other 403s and daily limits are not */
+START_TEST(gmail_retry_hooks)
+{
+	char body[400];
+	int64_t now = ts_now_ms() + 30000;
+	struct buf t = BUF_INIT;
+	struct http_response r;
+	long w;
+
+	ck_assert_int_eq(gmail_transient(resp_of(&r, 403, "{\"error\":{\"code\":"
+	    "403,\"errors\":[{\"domain\":\"usageLimits\",\"reason\":"
+	    "\"userRateLimitExceeded\"}]}}"), NULL), 1);
+	http_response_release(&r);
+	ck_assert_int_eq(gmail_transient(resp_of(&r, 403, "{\"error\":{\"code\":"
+	    "403,\"errors\":[{\"domain\":\"usageLimits\",\"reason\":"
+	    "\"rateLimitExceeded\"}]}}"), NULL), 1);
+	http_response_release(&r);
+	ck_assert_int_eq(gmail_transient(resp_of(&r, 403, "{\"error\":{\"code\":"
+	    "403,\"errors\":[{\"domain\":\"global\",\"reason\":"
+	    "\"domainPolicy\"}]}}"), NULL), 0);
+	http_response_release(&r);
+	ck_assert_int_eq(gmail_transient(resp_of(&r, 403, "{\"error\":{\"code\":"
+	    "403,\"errors\":[{\"domain\":\"usageLimits\",\"reason\":"
+	    "\"dailyLimitExceeded\"}]}}"), NULL), 0);
+	http_response_release(&r);
+	ck_assert_int_eq(gmail_transient(resp_of(&r, 403, "<html>no</html>"),
+	    NULL), 0);
+	http_response_release(&r);
+	ck_assert_int_eq(gmail_retry_delay(resp_of(&r, 503, "<html>busy</html>"),
+	    1, 700, NULL), 700);
+	http_response_release(&r);
+	ts_format(&t, now);
+	snprintf(body, sizeof(body), "{\"error\":{\"code\":429,\"message\":"
+	    "\"User-rate limit exceeded.  Retry after %s\",\"errors\":[{"
+	    "\"reason\":\"rateLimitExceeded\"}]}}", buf_cstr(&t));
+	w = gmail_retry_delay(resp_of(&r, 429, body), 1, 700, NULL);
+	ck_assert_int_gt(w, 20000);
+	ck_assert_int_le(w, 30000);
+	ck_assert_int_eq(gmail_retry_delay(&r, 1, 90000, NULL), 90000);
+	http_response_release(&r);
+	buf_release(&t);
+}
+END_TEST
+
 /* the bookmark key names the mailbox */
 START_TEST(gmail_state_key_form)
 {
@@ -55,6 +112,7 @@ suite(void)
 	tcase_add_test(tc, gmail_error_reason_cases);
 	tcase_add_test(tc, gmail_retry_after_message_cases);
 	tcase_add_test(tc, gmail_state_key_form);
+	tcase_add_test(tc, gmail_retry_hooks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -332,6 +332,76 @@ START_TEST(http_do_gives_up)
 }
 END_TEST
 
+static const char r403_rate[] =
+	"HTTP/1.1 403 Forbidden\r\nContent-Length: 4\r\nConnection: close\r\n\r\nrate";
+
+static int
+transient_rate(const struct http_response *r, void *ctx)
+{
+	(void)ctx;
+	return strcmp(buf_cstr(&r->body), "rate") == 0;
+}
+
+/* the body asks for 4 s more than the backoff */
+static long
+delay_rate(const struct http_response *r, int tries, long delay, void *ctx)
+{
+	(void)r;
+	(void)tries;
+	(void)ctx;
+	return delay < 4000 ? 4000 : delay;
+}
+
+/* a request's transient answers are retried after the delay retry_delay
+ * gives (Gmail: 403 rateLimitExceeded with "Retry after <time>") */
+START_TEST(http_do_transient_retry_delay)
+{
+	static const struct loopsrv_step sc[] = {
+		{ LS_SEND, r403_rate, 0 }, { LS_SEND, r403_rate, 0 },
+		{ LS_SEND, ok_hello, 0 } };
+	static const struct loopsrv_step sall[] = { { LS_SEND, r403_rate, 0 } };
+	struct loopsrv s;
+	struct http_opts o;
+	struct http_request q;
+	struct http_client *c;
+	struct http_response r;
+	struct err e = ERR_INIT;
+	char url[128];
+
+	memset(&o, 0, sizeof(o));
+	o.max_tries = 3;
+	o.timeout_ms = 3000;
+	o.backoff_ms = 100;
+	o.backoff_max_ms = 1000;
+	o.on_backoff = record_backoff;
+	o.retry_delay = delay_rate;
+	nbackoffs = 0;
+	c = http_client_new(&o);
+	ck_assert_int_eq(loopsrv_start(&s, sc, 3), 0);
+	loopsrv_url(&s, NULL, "/", url, sizeof(url));
+	memset(&q, 0, sizeof(q));
+	q.url = url;
+	q.transient = transient_rate;
+	http_response_init(&r);
+	ck_assert_int_eq(http_do(c, &q, &r, &e), 0);
+	ck_assert_int_eq(r.tries, 3);
+	ck_assert_int_eq(nbackoffs, 2);
+	ck_assert_int_eq(backoffs[0], 4000);
+	ck_assert_int_eq(backoffs[1], 4000);
+	loopsrv_stop(&s);
+
+	ck_assert_int_eq(loopsrv_start(&s, sall, 1), 0);
+	loopsrv_url(&s, NULL, "/", url, sizeof(url));
+	q.url = url;
+	ck_assert_int_eq(http_do(c, &q, &r, &e), EX_TEMPFAIL);
+	ck_assert_uint_eq(loopsrv_nreqs(&s), 3);
+	loopsrv_stop(&s);
+	http_response_release(&r);
+	http_client_free(c);
+	err_release(&e);
+}
+END_TEST
+
 /* a 404 is final: no retry, the body is kept for the caller */
 START_TEST(http_do_4xx_final)
 {
@@ -746,6 +816,7 @@ suite(void)
 	tcase_add_test(t, ratelimit_reserve_paces);
 	tcase_add_test(t, ratelimit_client_paces);
 	tcase_add_test(t, http_urlencode_form);
+	tcase_add_test(t, http_do_transient_retry_delay);
 	tcase_add_test(t, http_do_retry_delay_hook);
 	suite_add_tcase(s, t);
 	return s;

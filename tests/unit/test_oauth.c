@@ -255,6 +255,46 @@ START_TEST(oauth_sf_password_flow)
 }
 END_TEST
 
+/* a 200 whose JSON is cut is asked again; the second answer logs in */
+START_TEST(oauth_sf_login_cut_answer)
+{
+	static const char cut[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 24\r\nConnection: close\r\n\r\n{\"access_token\":\"00DXX!A";
+	struct loopsrv s;
+	struct loopsrv_step st[2];
+	struct oauth_sf cfg;
+	struct http_client *c = http_client_new(NULL);
+	struct err e = ERR_INIT;
+	char login[128];
+	char *raw;
+
+	ck_assert_int_eq(loopsrv_start(&s, st, 0), 0);
+	loopsrv_url(&s, NULL, "", login, sizeof(login));
+	raw = token_response(login, "");
+	st[0].action = st[1].action = LS_SEND;
+	st[0].raw = cut;
+	st[1].raw = raw;
+	st[0].len = st[1].len = 0;
+	s.nscript = 2;
+	setenv("SF_LOGIN_URL", login, 1);
+	setenv("SF_CLIENT_ID", "3MVG9client", 1);
+	setenv("SF_CLIENT_SECRET", "cl-secret-1", 1);
+	setenv("SF_USERNAME", "ops@acme.example", 1);
+	setenv("SF_PASSWORD", "pw", 1);
+	unsetenv("SF_JWT_KEY_FILE");
+	unsetenv("SF_REFRESH_TOKEN");
+	ck_assert_int_eq(oauth_sf_from_env(&cfg, NULL, &e), 0);
+	ck_assert_int_eq(oauth_sf_login(c, &cfg, &e), 0);
+	ck_assert_str_eq(cfg.tok.access_token, "00DXX!AQ4AQsessionTOKEN");
+	ck_assert_uint_eq(loopsrv_nreqs(&s), 2);
+	loopsrv_stop(&s);
+	oauth_sf_release(&cfg);
+	http_client_free(c);
+	free(raw);
+	err_release(&e);
+}
+END_TEST
+
 /* refresh flow with rotation: the new refresh token replaces the old in its file */
 START_TEST(oauth_sf_refresh_rotation)
 {
@@ -500,6 +540,7 @@ suite(void)
 	tcase_add_test(t, jwt_sign_rs256_verifies);
 	tcase_add_test(t, jwt_key_file_mode);
 	tcase_add_test(t, oauth_sf_password_flow);
+	tcase_add_test(t, oauth_sf_login_cut_answer);
 	tcase_add_test(t, oauth_sf_refresh_rotation);
 	tcase_add_test(t, oauth_sf_jwt_flow);
 	tcase_add_test(t, oauth_sf_login_refused);
