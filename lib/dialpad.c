@@ -945,6 +945,24 @@ stats_time(struct buf *out, const char *s, size_t n)
 	return 0;
 }
 
+/* The length of the id in s[0..n): all digits, or digits followed by '.'
+ * and zeros; else 0. */
+static size_t
+digits_n(const char *s, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	if (i == n)
+		return n > 32 ? 0 : n;
+	if (i == 0 || s[i] != '.' || i > 32)
+		return 0;
+	for (k = i + 1; k < n && s[k] == '0'; k++)
+		;
+	return k == n && k > i + 1 ? i : 0;
+}
+
 /* One CSV row as a CallProto in doc; NULL when it has no call id. */
 static struct json *
 stats_call(struct json_doc *doc, const struct csv_reader *r,
@@ -963,6 +981,14 @@ stats_call(struct json_doc *doc, const struct csv_reader *r,
 
 		if (n == 0 || cols[i] == SC_NONE)
 			continue;
+		if (cols[i] == SC_CALL_ID || cols[i] == SC_TARGET_ID) {
+			/* digits, maybe written as a decimal ("615...24.0") */
+			size_t d = digits_n(s, n);
+
+			if (d == 0)
+				continue;
+			n = d;
+		}
 		switch (cols[i]) {
 		case SC_CALL_ID: key = "call_id"; has_id = 1; break;
 		case SC_DIRECTION: key = "direction"; break;
@@ -1037,34 +1063,91 @@ stats_call(struct json_doc *doc, const struct csv_reader *r,
 
 #define STATS_PAGE 25
 
+/* The header row of an export: the column of each field.  0; -1 for an
+ * empty file (no rows); or EX_DATAERR (no call_id column, bad CSV). */
+static int
+stats_header(struct csv_reader *r, enum stats_col **cols, size_t *ncols,
+    struct err *e)
+{
+	int got = csv_next(r, e);
+	size_t i;
+
+	*cols = NULL;
+	*ncols = 0;
+	if (got < 0)
+		return err_prefix(e, "stats export");
+	if (got == 0)
+		return -1;      /* an empty file: no rows */
+	*ncols = r->n;
+	*cols = xcalloc(r->n ? r->n : 1, sizeof(**cols));
+	for (i = 0; i < r->n; i++) {
+		size_t n;
+		const char *s = csv_field(r, i, &n);
+
+		(*cols)[i] = stats_column(s, n);
+	}
+	for (i = 0; i < *ncols && (*cols)[i] != SC_CALL_ID; i++)
+		;
+	if (i == *ncols) {
+		free(*cols);
+		*cols = NULL;
+		return err_set(e, EX_DATAERR, "stats export: no call_id column");
+	}
+	return 0;
+}
+
+/* A record that is one empty field: a blank line. */
+static int
+csv_blank(const struct csv_reader *r)
+{
+	return r->n == 0 || (r->n == 1 && r->len[0] == 0);
+}
+
+int
+dialpad_stats_calls(const char *csv, size_t n, struct json_doc *doc,
+    struct json **items, size_t *skipped, struct err *e)
+{
+	struct csv_reader r;
+	enum stats_col *cols;
+	size_t ncols;
+	int rc, got;
+
+	*items = json_new_array(doc);
+	*skipped = 0;
+	csv_reader_init(&r, csv, n, ',');
+	if ((rc = stats_header(&r, &cols, &ncols, e)) != 0) {
+		csv_reader_release(&r);
+		return rc < 0 ? 0 : rc;
+	}
+	while ((got = csv_next(&r, e)) > 0) {
+		struct json *c = stats_call(doc, &r, cols, ncols);
+
+		if (c)
+			json_array_append(*items, c);
+		else if (!csv_blank(&r))
+			(*skipped)++;
+	}
+	if (got < 0)
+		rc = err_prefix(e, "stats export");
+	free(cols);
+	csv_reader_release(&r);
+	return rc;
+}
+
 /* The rows of an export: pages of calls, as GET /call's. */
 static int
 stats_rows(struct pull *p, const char *text, size_t len, struct err *e)
 {
 	struct csv_reader r;
 	enum stats_col *cols = NULL;
-	size_t ncols = 0, i, nkeep;
+	size_t ncols = 0, nkeep;
 	struct json *items = NULL;
-	int rc = 0, got;
+	int rc, got;
 
 	csv_reader_init(&r, text, len, ',');
-	if ((got = csv_next(&r, e)) <= 0) {
+	if ((rc = stats_header(&r, &cols, &ncols, e)) != 0) {
 		csv_reader_release(&r);
-		return got < 0 ? err_prefix(e, "stats export") : 0;
-	}
-	ncols = r.n;
-	cols = xcalloc(ncols ? ncols : 1, sizeof(*cols));
-	for (i = 0; i < ncols; i++) {
-		size_t n;
-		const char *s = csv_field(&r, i, &n);
-
-		cols[i] = stats_column(s, n);
-	}
-	for (i = 0; i < ncols && cols[i] != SC_CALL_ID; i++)
-		;
-	if (i == ncols) {
-		rc = err_set(e, EX_DATAERR, "stats export: no call_id column");
-		goto out;
+		return rc < 0 ? 0 : rc;
 	}
 	for (;;) {
 		struct json *c;
@@ -1082,7 +1165,7 @@ stats_rows(struct pull *p, const char *text, size_t len, struct err *e)
 			c = stats_call(&p->page, &r, cols, ncols);
 			if (c)
 				json_array_append(items, c);
-			else if (r.n > 1 || (r.n == 1 && r.len[0]))
+			else if (!csv_blank(&r))
 				p->st->skipped++;
 		}
 		if (got == 0 || items->count >= STATS_PAGE) {
@@ -1093,7 +1176,6 @@ stats_rows(struct pull *p, const char *text, size_t len, struct err *e)
 		if (got == 0)
 			break;
 	}
-out:
 	free(cols);
 	csv_reader_release(&r);
 	return rc;

@@ -102,4 +102,14 @@ int dialpad_write_call_user(struct buf *out, const struct json *call,
  */
 int dialpad_wants_transcript(const struct json *call);
 
+/*
+ * The rows of a stats export CSV (--via-stats) as CallProto objects in doc,
+ * appended to a new array *items: columns mapped by name ("Call ID" is
+ * call_id; see dialpad-pull(1)), times made epoch milliseconds, a target
+ * without a type a user.  Rows without a call id are counted in *skipped.
+ * Returns 0, or EX_DATAERR (bad CSV, no call_id column) with e filled.
+ */
+int dialpad_stats_calls(const char *csv, size_t n, struct json_doc *doc,
+	struct json **items, size_t *skipped, struct err *e);
+
 #endif

@@ -156,6 +156,52 @@ START_TEST(dialpad_write_call_missing_fields)
 }
 END_TEST
 
+/* a stats export: columns by name, times in ms, s or RFC 3339, a target
+ * without a type is a user, rows without a call id skipped */
+START_TEST(dialpad_stats_csv)
+{
+	static const char csv[] =
+	    "\xef\xbb\xbf\"Call ID\",Direction,Start Time,date_connected,Duration,"
+	    "Was Recorded,User ID,Email,Contact Name,Other\r\n"
+	    "6151020093210624,inbound,1709658120105,2024-03-05T17:02:11Z,73412.0,"
+	    "true,5412,rosa@x.example,\"Okafor, Dana\",x\r\n"
+	    ",outbound,1709658120,,0,false,,,,\r\n"
+	    "\r\n"
+	    "77.00,outbound,1709658120,,,no,,,,\n";
+	struct json *items, *c;
+	struct err e = ERR_INIT;
+	size_t skipped;
+	struct buf out = BUF_INIT;
+
+	ck_assert_int_eq(dialpad_stats_calls(csv, sizeof(csv) - 1, &doc, &items,
+	    &skipped, &e), 0);
+	ck_assert_uint_eq(items->count, 2);
+	ck_assert_uint_eq(skipped, 1);
+	c = json_at(items, 0);
+	ck_assert_str_eq(json_get_str(c, "call_id"), "6151020093210624");
+	ck_assert_int_eq(dialpad_ms(json_get(c, "date_started")), 1709658120105LL);
+	ck_assert_int_eq(dialpad_ms(json_get(c, "date_connected")), 1709658131000LL);
+	ck_assert_str_eq(json_get_str(json_get(c, "target"), "type"), "user");
+	ck_assert_int_eq(dialpad_write_call(&out, c, NULL, 0, 0), 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"duration_seconds\":73,"));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"user_email\":\"rosa@x.example\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"contact_name\":\"Okafor, Dana\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"was_recorded\":true"));
+	ck_assert(dialpad_wants_transcript(c));
+	c = json_at(items, 1);
+	ck_assert_str_eq(json_get_str(c, "call_id"), "77");
+	ck_assert_int_eq(dialpad_ms(json_get(c, "date_started")), 1709658120000LL);
+	ck_assert(!dialpad_wants_transcript(c));
+	buf_release(&out);
+	/* no call id column; an empty file has no rows */
+	ck_assert_int_eq(dialpad_stats_calls("a,b\n1,2\n", 8, &doc, &items,
+	    &skipped, &e), EX_DATAERR);
+	err_release(&e);
+	ck_assert_int_eq(dialpad_stats_calls("", 0, &doc, &items, &skipped, &e), 0);
+	ck_assert_uint_eq(items->count, 0);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -170,6 +216,7 @@ suite(void)
 	tcase_add_test(tc, dialpad_ms_zero_fraction);
 	tcase_add_test(tc, dialpad_wants_transcript_answered);
 	tcase_add_test(tc, dialpad_write_call_missing_fields);
+	tcase_add_test(tc, dialpad_stats_csv);
 	suite_add_tcase(s, tc);
 	return s;
 }
