@@ -1192,7 +1192,7 @@ out:
 static int
 rest_pull(struct pull *p, int64_t from, int probe, int *switched, int *code, struct err *e)
 {
-	int64_t wfrom = from, wto = p->win_end;
+	int64_t wfrom = from, wto = p->win_end, restart_mark = p->bookmark;
 	int restarts = 0, badfields = 0, rc;
 
 	while (wfrom < p->win_end) {
@@ -1212,6 +1212,12 @@ rest_pull(struct pull *p, int64_t from, int probe, int *switched, int *code, str
 			continue;
 		}
 		case SF_RESTART:
+			/* a cursor may die any number of times (idle expiry,
+			 * eviction, a new session): give up only when five
+			 * restarts in a row read nothing new */
+			if (p->bookmark > restart_mark)
+				restarts = 0;
+			restart_mark = p->bookmark;
 			if (++restarts > 5) {
 				*code = EX_TEMPFAIL;
 				err_prefix(e, "query cursor lost 5 times");
