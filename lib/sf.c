@@ -1590,7 +1590,7 @@ sweep_window(struct pull *p, int64_t from, int64_t to, int64_t *covered,
 	struct json *root, *recs, *d;
 	const char *pk = pk_column(p->ob), *s;
 	int64_t ms;
-	int rc;
+	int rc, tries;
 
 	http_response_init(&r);
 	buf_printf(&url, "%s/sobjects/%s/deleted/?start=", buf_cstr(&p->base),
@@ -1598,7 +1598,17 @@ sweep_window(struct pull *p, int64_t from, int64_t to, int64_t *covered,
 	deleted_param(p, &url, from);
 	buf_addstr(&url, "&end=");
 	deleted_param(p, &url, to);
-	rc = sf_call(p, "GET", buf_cstr(&url), json_hdrs, NULL, &r, code, &ec, e);
+	for (tries = 1;; tries++) {
+		rc = sf_call(p, "GET", buf_cstr(&url), json_hdrs, NULL, &r, code, &ec, e);
+		if (rc != SF_OK)
+			break;
+		/* a 200 whose JSON is cut or broken: ask again (7.2) */
+		err_release(&pe);
+		root = json_parse(&p->page, buf_cstr(&r.body), r.body.len, &pe);
+		recs = root ? json_get(root, "deletedRecords") : NULL;
+		if ((recs && recs->type == JSON_ARRAY) || tries >= 3)
+			break;
+	}
 	if (rc != SF_OK) {
 		if (strcmp(buf_cstr(&ec), "EXCEEDED_ID_LIMIT") == 0 &&
 		    depth < 20 && to - from > 2 * SWEEP_MIN_MS) {
@@ -1623,8 +1633,6 @@ sweep_window(struct pull *p, int64_t from, int64_t to, int64_t *covered,
 		}
 		goto out;
 	}
-	root = json_parse(&p->page, buf_cstr(&r.body), r.body.len, &pe);
-	recs = root ? json_get(root, "deletedRecords") : NULL;
 	if (!recs || recs->type != JSON_ARRAY || pk == NULL) {
 		*code = err_set(e, EX_UNAVAILABLE, "%s: getDeleted: not a "
 		    "deleted-records result%s%s", p->ob->name,
