@@ -492,18 +492,36 @@ api_get_json(struct ctx *x, const char *path_query, double cost,
 	struct http_request q;
 	int rc;
 
-	memset(&q, 0, sizeof(q));
+	int attempt;
+
 	buf_printf(&url, "%s%s", x->base, path_query);
-	q.url = buf_cstr(&url);
-	q.auth = 1;
-	q.cost = cost;
-	rc = api_do(x, &q, r, e);
-	if (!rc) {
+	/*
+	 * A 2xx whose JSON does not parse was cut short (a connection closed
+	 * early without a Content-Length, a proxy): asked again, like a 5xx.
+	 */
+	for (attempt = 1; ; attempt++) {
+		memset(&q, 0, sizeof(q));
+		q.url = buf_cstr(&url);
+		q.auth = 1;
+		q.cost = cost;
+		rc = api_do(x, &q, r, e);
+		if (rc)
+			break;
+		json_doc_release(doc);
+		json_doc_init(doc);
 		*root = json_parse(doc, buf_cstr(&r->body), r->body.len, e);
-		if (!*root || (*root)->type != JSON_OBJECT) {
-			rc = err_set(e, EX_UNAVAILABLE, "%s: response is not a JSON "
-			    "object", path_query);
+		if (*root && (*root)->type == JSON_OBJECT)
+			break;
+		*root = NULL;
+		err_release(e);
+		if (attempt >= MAX_ROUNDS) {
+			rc = err_set(e, EX_TEMPFAIL, "%s: response is not a JSON "
+			    "object (%d tries)", path_query, attempt);
+			break;
 		}
+		diag_debug("%s: response is not JSON, asking again", path_query);
+		sleep_ms(http_backoff_ms(500, x->o->retry_max_ms ?
+		    x->o->retry_max_ms : 64000, attempt, &x->rng));
 	}
 	buf_release(&url);
 	return rc;
@@ -529,6 +547,13 @@ fetch_attachment(void *ctx, const char *mid, const char *aid, struct buf *data,
 	json_doc_init(&doc);
 	http_response_init(&r);
 	rc = api_get_json(x, buf_cstr(&p), COST_GET, &doc, &root, &r, e);
+	if (rc && r.status == 404) {
+		/* the attachment id changed or the message went: the message is
+		 * fetched again (gmail.md 3: use the latest attachmentId) */
+		err_release(e);
+		rc = err_set(e, EX_TEMPFAIL, "message %s: attachment gone (404)",
+		    mid);
+	}
 	if (!rc) {
 		d = json_get(root, "data");
 		if (json_is_str(d) &&

@@ -1719,6 +1719,62 @@ sweep_deleted(struct pull *p, int *code, struct err *e)
 	return write_state(p, e) ? (*code = e->code, SF_FAIL) : SF_OK;
 }
 
+/*
+ * After a describe answered "no such object": is the pinned API version one
+ * the org offers at all?  GET {instance}/services/data/ (no auth, not
+ * counted; salesforce.md 2.7) lists them.  Returns 1 yes, 0 no (offered
+ * gets the newest offered), -1 unknown (no usable list).  Without this, a
+ * version the org does not have (404 for every path) would skip every
+ * object and end "successfully" with nothing pulled.
+ */
+static int
+version_offered(struct pull *p, struct buf *offered)
+{
+	struct http_request q;
+	struct http_response r;
+	struct err e = ERR_INIT, pe = ERR_INIT;
+	struct json_doc d;
+	struct json *root, *v;
+	struct buf url = BUF_INIT;
+	const char *want = p->o->api_version;
+	int rc = -1;
+
+	if (!p->auth || !p->auth->tok.instance_url)
+		return -1;
+	if (*want == 'v')
+		want++;
+	memset(&q, 0, sizeof(q));
+	buf_printf(&url, "%s/services/data/", p->auth->tok.instance_url);
+	q.url = buf_cstr(&url);
+	q.headers = json_hdrs;
+	http_response_init(&r);
+	json_doc_init(&d);
+	if (http_do(p->c, &q, &r, &e) == 0 &&
+	    (root = json_parse(&d, buf_cstr(&r.body), r.body.len, &pe)) != NULL &&
+	    root->type == JSON_ARRAY && root->child) {
+		rc = 0;
+		for (v = root->child; v; v = v->next) {
+			const char *ver = json_get_str(v, "version");
+
+			if (!ver)
+				continue;
+			if (strcmp(ver, want) == 0)
+				rc = 1;
+			if (!offered->len || strtod(ver, NULL) >
+			    strtod(buf_cstr(offered), NULL)) {
+				buf_reset(offered);
+				buf_addstr(offered, ver);
+			}
+		}
+	}
+	json_doc_release(&d);
+	http_response_release(&r);
+	buf_release(&url);
+	err_release(&e);
+	err_release(&pe);
+	return rc;
+}
+
 /* --- one object --- */
 
 static int
@@ -1760,6 +1816,16 @@ pull_object(struct pull *p, const struct sf_object *ob, struct err *e)
 
 	rc = describe(p, &code, e);
 	if (rc == SF_NOTYPE) {
+		struct buf newest = BUF_INIT;
+
+		if (version_offered(p, &newest) == 0) {
+			code = err_set(e, EX_CONFIG, "API version %s is not offered "
+			    "by this org (newest: %s): see --api-version",
+			    p->o->api_version, newest.len ? buf_cstr(&newest) : "none");
+			buf_release(&newest);
+			goto done;
+		}
+		buf_release(&newest);
 		warnf(p, "%s is not available in this org: skipped", ob->name);
 		describe_free(p);
 		return 0;

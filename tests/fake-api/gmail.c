@@ -23,7 +23,8 @@
  *
  * Admin (/_admin/gmail/...): POST add?mailbox=&count=, delete?mailbox=&id=,
  * label?mailbox=&id=&add=&remove=, retention?mailbox=&floor=ID|current,
- * token-error?error=&description=&status=&count=, quota?units=&burst=;
+ * token-error?error=&description=&status=&count=, quota?units=&burst=,
+ * damage?kind=gone|truncate&match=PATH-PART&count=N;
  * GET stats, GET mailboxes (a JSON array of the addresses).  Trusted
  * service accounts: the fixture tests/fixtures/gmail/service-account.json,
  * and one more with --gmail-sa-key PEM --gmail-sa-email EMAIL.  The truth lists every message with the values a correct
@@ -188,6 +189,14 @@ static struct {
 	int status;
 	long count;
 } tok_err;
+/* /_admin/gmail/damage: the next count API answers whose path holds
+ * match are "gone" (404 notFound: deleted meanwhile, gmail.md 4.1, 6.2)
+ * or, when 200, "truncate"d: half the JSON, with a Content-Length that
+ * says so (a body cut short without a transport error, 7.3 item 9) */
+static struct {
+	char *kind, *match;
+	long count;
+} damage;
 
 static struct gm_box *
 box_find(const char *email)
@@ -885,6 +894,10 @@ static void
 gm_release(void)
 {
 	size_t i, k;
+
+	free(damage.kind);
+	free(damage.match);
+	memset(&damage, 0, sizeof(damage));
 
 	for (i = 0; i < nboxes; i++) {
 		for (k = 0; k < boxes[i].n; k++) {
@@ -1839,7 +1852,7 @@ get_attachment(struct gm_box *b, const char *mid, const char *aid,
 }
 
 static int
-api(const struct fake_req *r, struct fake_resp *w)
+api_serve(const struct fake_req *r, struct fake_resp *w)
 {
 	const char *p = r->path + strlen("/gmail/v1/users/");
 	const char *slash;
@@ -1960,6 +1973,32 @@ api(const struct fake_req *r, struct fake_resp *w)
 }
 
 /* ---- batch ------------------------------------------------------------- */
+
+static int
+damaged(const struct fake_req *r, const char *kind)
+{
+	if (damage.count <= 0 || !damage.kind || strcmp(damage.kind, kind) != 0 ||
+	    !strstr(r->path, damage.match ? damage.match : ""))
+		return 0;
+	damage.count--;
+	return 1;
+}
+
+static int
+api(const struct fake_req *r, struct fake_resp *w)
+{
+	int rc;
+
+	if (strncmp(r->path, "/gmail/v1/users/", 16) == 0 &&
+	    damaged(r, "gone")) {
+		not_found(w);
+		return 0;
+	}
+	rc = api_serve(r, w);
+	if (rc == 0 && w->status == 200 && damaged(r, "truncate"))
+		buf_truncate(&w->body, w->body.len / 2);
+	return rc;
+}
 
 static void resp_init(struct fake_resp *w)
 {
@@ -2357,6 +2396,22 @@ gm_admin(const char *rest, const struct fake_req *r, struct fake_resp *w)
 		tok_err.description = xstrdup(d ? d : "Invalid email or User ID");
 		tok_err.status = st ? atoi(st) : 400;
 		tok_err.count = c ? atol(c) : 1;
+		fake_resp_json_text(w, 200, "{\"ok\":true}");
+		return 0;
+	}
+	if (strcmp(rest, "/damage") == 0) {
+		const char *k = fake_query(r, "kind"), *mt = fake_query(r, "match");
+		const char *c = fake_query(r, "count");
+
+		if (!k || (strcmp(k, "gone") && strcmp(k, "truncate"))) {
+			fake_resp_error(w, 400, "kind: gone or truncate");
+			return 0;
+		}
+		free(damage.kind);
+		free(damage.match);
+		damage.kind = xstrdup(k);
+		damage.match = xstrdup(mt ? mt : "");
+		damage.count = c ? atol(c) : 1;
 		fake_resp_json_text(w, 200, "{\"ok\":true}");
 		return 0;
 	}

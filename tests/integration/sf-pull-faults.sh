@@ -99,6 +99,16 @@ sf-pull --object $objects >"$TMPDIR/conc.jsonl" 2>"$TMPDIR/conc.err" ||
 	{ cat "$TMPDIR/conc.err" >&2; fail "concurrent-request limit"; }
 same concurrent "$TMPDIR/conc.jsonl"
 
+# --- an API version the org does not offer (404 for every path): not
+# "every object missing, success" but 78, with a failed etl_runs record
+rc=0
+sf-pull --api-version v99.0 --object Account,Contact >"$TMPDIR/ver.jsonl" \
+	2>"$TMPDIR/ver.err" || rc=$?
+[ "$rc" -eq 78 ] || { cat "$TMPDIR/ver.err" >&2; fail "unknown API version: exit $rc"; }
+grep -q 'v99.0 is not offered' "$TMPDIR/ver.err" || fail "unknown API version: message"
+grep -q '"stream":"etl_runs".*"status":"failed"' "$TMPDIR/ver.jsonl" ||
+	fail "unknown API version: no failed etl_runs record"
+
 # --- a cursor lost (INVALID_QUERY_LOCATOR): the query restarts from the bookmark
 curl -sf -X POST "$admin/fail?code=INVALID_QUERY_LOCATOR&count=1&path=/query/" >/dev/null
 sf-pull --object $objects >"$TMPDIR/loc.jsonl" 2>"$TMPDIR/loc.err" ||
