@@ -146,6 +146,7 @@ struct ctx {
 	char *token_url;
 	char *base;             /* without trailing slash */
 	int64_t token_exp;      /* ms */
+	int64_t token_life;     /* ms: expires_in of the token */
 	int batch;
 	struct buf out;
 	int64_t started;
@@ -222,26 +223,43 @@ gmail_error_reason(const char *body, size_t n, struct buf *out)
 	return r ? 0 : -1;
 }
 
+/* The wait "Retry after <RFC 3339>" in msg asks for; -1 without one. */
+static long
+retry_after_in(const char *msg, int64_t now_ms)
+{
+	const char *p, *t;
+	size_t len;
+	int64_t when;
+
+	if (!msg || (p = strstr(msg, "Retry after ")) == NULL)
+		return -1;
+	t = p + strlen("Retry after ");
+	len = strcspn(t, " \t\r\n\"");
+	/* the end of a sentence is not part of the time */
+	while (len && strchr(".,;:)", t[len - 1]) != NULL)
+		len--;
+	if (ts_parse(t, len, &when) != 0)
+		return -1;
+	return when > now_ms ? (long)(when - now_ms) : 0;
+}
+
 long
 gmail_retry_after_message(const char *body, size_t n, int64_t now_ms)
 {
 	struct json_doc doc;
 	struct err e = ERR_INIT;
-	struct json *root;
-	const char *msg, *p;
-	long out = -1;
+	struct json *root, *errs, *it;
+	long out;
 
 	json_doc_init(&doc);
 	root = json_parse(&doc, body, n, &e);
-	msg = json_get_str(json_get(root, "error"), "message");
-	if (msg && (p = strstr(msg, "Retry after ")) != NULL) {
-		const char *t = p + strlen("Retry after ");
-		size_t len = strcspn(t, " \t\r\n\"");
-		int64_t when;
-
-		if (ts_parse(t, len, &when) == 0)
-			out = when > now_ms ? (long)(when - now_ms) : 0;
-	}
+	out = retry_after_in(json_get_str(json_get(root, "error"), "message"),
+	    now_ms);
+	/* or in one of error.errors[].message */
+	errs = json_get(json_get(root, "error"), "errors");
+	for (it = errs && errs->type == JSON_ARRAY ? errs->child : NULL;
+	    it && out < 0; it = it->next)
+		out = retry_after_in(json_get_str(it, "message"), now_ms);
 	json_doc_release(&doc);
 	err_release(&e);
 	return out;
@@ -390,8 +408,8 @@ auth_token(struct ctx *x, struct err *e)
 		free(x->refresh_token);
 		x->refresh_token = xstrdup(t.refresh_token);
 	}
-	x->token_exp = ts_now_ms() + (t.expires_in > 0 ? t.expires_in : 3600) *
-	    1000;
+	x->token_life = (t.expires_in > 0 ? t.expires_in : 3600) * 1000;
+	x->token_exp = ts_now_ms() + x->token_life;
 	rc = http_set_token(x->c, t.access_token, x->base, e);
 	oauth_token_release(&t);
 	return rc;
@@ -404,10 +422,14 @@ refresh_cb(struct http_client *c, void *ctx, struct err *e)
 	return auth_token(ctx, e);
 }
 
+/* Renewed 5 minutes before it expires, or at half its life when that is
+ * shorter (a short-lived token is not asked for again on every call). */
 static int
 ensure_token(struct ctx *x, struct err *e)
 {
-	if (ts_now_ms() > x->token_exp - 300000)
+	int64_t margin = x->token_life / 2 < 300000 ? x->token_life / 2 : 300000;
+
+	if (ts_now_ms() > x->token_exp - margin)
 		return auth_token(x, e);
 	return 0;
 }
@@ -471,9 +493,17 @@ api_do(struct ctx *x, struct http_request *q, struct http_response *r,
 	q->transient = gmail_transient;
 	rc = http_do(x->c, q, r, e);
 	x->st->units += (uint64_t)q->cost * (uint64_t)(r->tries > 0 ? r->tries : 1);
-	if (rc == 0 || (r->status != 403 && r->status != 429))
+	if (rc == 0 || (r->status != 400 && r->status != 403 && r->status != 429))
 		return rc;
 	gmail_error_reason(buf_cstr(&r->body), r->body.len, &reason);
+	if (r->status == 400 &&
+	    strcmp(buf_cstr(&reason), "failedPrecondition") == 0) {
+		/* gmail.md 6.2: Google will not act as this mailbox (not in
+		 * the Workspace domain, no Gmail): a refusal, not an outage */
+		err_release(e);
+		rc = err_set(e, EX_NOPERM, "%s: Google refused to act as this "
+		    "mailbox (HTTP 400 failedPrecondition)", x->o->mailbox);
+	}
 	if (strcmp(buf_cstr(&reason), "dailyLimitExceeded") == 0) {
 		err_release(e);
 		rc = err_set(e, EX_TEMPFAIL, "%s: daily quota exceeded",

@@ -282,6 +282,25 @@ body_text(const struct json *part, const char *msg_id,
 
 /* ---- the message ------------------------------------------------------- */
 
+/* Write s[0..n) without the blanks (and CR/LF) at either end. */
+static void
+rec_trimmed(struct rec *r, const char *key, const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
+	    s[n - 1] == '\n'))
+		n--;
+	rec_str(r, key, s, n);
+}
+
+/*
+ * A header's value, unfolded and trimmed: gmail.md 3 only says value is
+ * the text after the colon, so it may keep the blank after the colon or
+ * start with a fold ("Message-ID:\r\n <...>").
+ */
 static void
 header_field(struct rec *r, const char *key, const struct json *payload,
 	const char *name, struct buf *tmp)
@@ -296,7 +315,7 @@ header_field(struct rec *r, const char *key, const struct json *payload,
 	mime_unfold(tmp, v, strlen(v));
 	buf_reset(tmp + 1);
 	charset_utf8_sanitize(tmp + 1, tmp->data ? tmp->data : "", tmp->len);
-	rec_str(r, key, buf_cstr(tmp + 1), tmp[1].len);
+	rec_trimmed(r, key, buf_cstr(tmp + 1), tmp[1].len);
 }
 
 int
@@ -371,7 +390,7 @@ gmail_msg_records(struct buf *out, const struct json *msg,
 		if (s) {
 			buf_reset(&tmp[0]);
 			rfc2047_decode(&tmp[0], s, strlen(s));
-			rec_str(&r, "subject", buf_cstr(&tmp[0]), tmp[0].len);
+			rec_trimmed(&r, "subject", buf_cstr(&tmp[0]), tmp[0].len);
 		} else {
 			rec_raw(&r, "subject", "null");
 		}

@@ -1192,7 +1192,7 @@ out:
 static int
 rest_pull(struct pull *p, int64_t from, int probe, int *switched, int *code, struct err *e)
 {
-	int64_t wfrom = from, wto = p->win_end;
+	int64_t wfrom = from, wto = p->win_end, restart_mark = p->bookmark;
 	int restarts = 0, badfields = 0, rc;
 
 	while (wfrom < p->win_end) {
@@ -1212,6 +1212,12 @@ rest_pull(struct pull *p, int64_t from, int probe, int *switched, int *code, str
 			continue;
 		}
 		case SF_RESTART:
+			/* a cursor may die any number of times (idle expiry,
+			 * eviction, a new session): give up only when five
+			 * restarts in a row read nothing new */
+			if (p->bookmark > restart_mark)
+				restarts = 0;
+			restart_mark = p->bookmark;
 			if (++restarts > 5) {
 				*code = EX_TEMPFAIL;
 				err_prefix(e, "query cursor lost 5 times");
@@ -1584,7 +1590,7 @@ sweep_window(struct pull *p, int64_t from, int64_t to, int64_t *covered,
 	struct json *root, *recs, *d;
 	const char *pk = pk_column(p->ob), *s;
 	int64_t ms;
-	int rc;
+	int rc, tries;
 
 	http_response_init(&r);
 	buf_printf(&url, "%s/sobjects/%s/deleted/?start=", buf_cstr(&p->base),
@@ -1592,7 +1598,17 @@ sweep_window(struct pull *p, int64_t from, int64_t to, int64_t *covered,
 	deleted_param(p, &url, from);
 	buf_addstr(&url, "&end=");
 	deleted_param(p, &url, to);
-	rc = sf_call(p, "GET", buf_cstr(&url), json_hdrs, NULL, &r, code, &ec, e);
+	for (tries = 1;; tries++) {
+		rc = sf_call(p, "GET", buf_cstr(&url), json_hdrs, NULL, &r, code, &ec, e);
+		if (rc != SF_OK)
+			break;
+		/* a 200 whose JSON is cut or broken: ask again (7.2) */
+		err_release(&pe);
+		root = json_parse(&p->page, buf_cstr(&r.body), r.body.len, &pe);
+		recs = root ? json_get(root, "deletedRecords") : NULL;
+		if ((recs && recs->type == JSON_ARRAY) || tries >= 3)
+			break;
+	}
 	if (rc != SF_OK) {
 		if (strcmp(buf_cstr(&ec), "EXCEEDED_ID_LIMIT") == 0 &&
 		    depth < 20 && to - from > 2 * SWEEP_MIN_MS) {
@@ -1617,8 +1633,6 @@ sweep_window(struct pull *p, int64_t from, int64_t to, int64_t *covered,
 		}
 		goto out;
 	}
-	root = json_parse(&p->page, buf_cstr(&r.body), r.body.len, &pe);
-	recs = root ? json_get(root, "deletedRecords") : NULL;
 	if (!recs || recs->type != JSON_ARRAY || pk == NULL) {
 		*code = err_set(e, EX_UNAVAILABLE, "%s: getDeleted: not a "
 		    "deleted-records result%s%s", p->ob->name,

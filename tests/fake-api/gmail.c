@@ -24,7 +24,7 @@
  * Admin (/_admin/gmail/...): POST add?mailbox=&count=, delete?mailbox=&id=,
  * label?mailbox=&id=&add=&remove=, retention?mailbox=&floor=ID|current,
  * token-error?error=&description=&status=&count=, quota?units=&burst=,
- * damage?kind=gone|truncate&match=PATH-PART&count=N;
+ * damage?kind=gone|truncate|precondition&match=PATH-PART&count=N;
  * GET stats, GET mailboxes (a JSON array of the addresses).  Trusted
  * service accounts: the fixture tests/fixtures/gmail/service-account.json,
  * and one more with --gmail-sa-key PEM --gmail-sa-email EMAIL.  The truth lists every message with the values a correct
@@ -190,9 +190,11 @@ static struct {
 	long count;
 } tok_err;
 /* /_admin/gmail/damage: the next count API answers whose path holds
- * match are "gone" (404 notFound: deleted meanwhile, gmail.md 4.1, 6.2)
- * or, when 200, "truncate"d: half the JSON, with a Content-Length that
- * says so (a body cut short without a transport error, 7.3 item 9) */
+ * match are "gone" (404 notFound: deleted meanwhile, gmail.md 4.1, 6.2),
+ * "precondition" (400 failedPrecondition: a mailbox Google will not act
+ * as, 6.2) or, when 200, "truncate"d: half the JSON, with a
+ * Content-Length that says so (a body cut short without a transport
+ * error, 7.3 item 9) */
 static struct {
 	char *kind, *match;
 	long count;
@@ -1994,6 +1996,12 @@ api(const struct fake_req *r, struct fake_resp *w)
 		not_found(w);
 		return 0;
 	}
+	if (strncmp(r->path, "/gmail/v1/users/", 16) == 0 &&
+	    damaged(r, "precondition")) {
+		gerror(w, 400, "failedPrecondition", "global",
+		    "FAILED_PRECONDITION", "Precondition check failed.");
+		return 0;
+	}
 	rc = api_serve(r, w);
 	if (rc == 0 && w->status == 200 && damaged(r, "truncate"))
 		buf_truncate(&w->body, w->body.len / 2);
@@ -2403,8 +2411,10 @@ gm_admin(const char *rest, const struct fake_req *r, struct fake_resp *w)
 		const char *k = fake_query(r, "kind"), *mt = fake_query(r, "match");
 		const char *c = fake_query(r, "count");
 
-		if (!k || (strcmp(k, "gone") && strcmp(k, "truncate"))) {
-			fake_resp_error(w, 400, "kind: gone or truncate");
+		if (!k || (strcmp(k, "gone") && strcmp(k, "truncate") &&
+		    strcmp(k, "precondition"))) {
+			fake_resp_error(w, 400, "kind: gone, truncate or "
+			    "precondition");
 			return 0;
 		}
 		free(damage.kind);

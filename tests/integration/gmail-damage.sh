@@ -3,7 +3,8 @@
 # (gmail.md 7.3): a 200 whose JSON is cut short (its Content-Length says
 # so) is asked for again; an attachment that is gone (404) between
 # messages.get and attachments.get makes the message be fetched again.
-# Nothing is lost, the run succeeds.
+# Nothing is lost, the run succeeds.  A 400 failedPrecondition (Google
+# will not act as the mailbox) ends the run as refused (77), not 69.
 set -eu
 pids=
 cleanup() {
@@ -48,4 +49,13 @@ pull
 curl -sf "$FAKE_URL/_admin/truth?module=gmail" >"$TMPDIR/truth.json"
 gmail-check "$db" "$TMPDIR/truth.json" "$m" ||
 	{ cat "$TMPDIR/err"; fail "database differs after the incremental sync"; }
+
+# a mailbox Google will not act as (400 failedPrecondition): refused, 77
+admin "damage?kind=precondition&match=/&count=1"
+set +e
+gmail-pull --mailbox "$m" --key-file "$key" --token-url "$FAKE_URL/token" \
+	--base-url "$FAKE_URL" --quota 0 --full >"$TMPDIR/out" 2>"$TMPDIR/err"
+code=$?
+set -e
+[ "$code" -eq 77 ] || { cat "$TMPDIR/err"; fail "failedPrecondition: exit $code, want 77"; }
 echo ok

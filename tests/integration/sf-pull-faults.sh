@@ -115,6 +115,17 @@ sf-pull --object $objects >"$TMPDIR/loc.jsonl" 2>"$TMPDIR/loc.err" ||
 	{ cat "$TMPDIR/loc.err" >&2; fail "INVALID_QUERY_LOCATOR"; }
 grep -q "cursor lost" "$TMPDIR/loc.err" || fail "the query was not restarted"
 same locator "$TMPDIR/loc.jsonl"
+# cursors that die again and again (idle expiry, eviction): each restart
+# goes on from the bookmark, so as long as they make progress none is fatal
+fake-api-stop "$FAKE_PID"
+start --sf-max-batch 20 --sf-short-pages 0
+sf-pull --object Task >"$TMPDIR/loc0.jsonl"
+curl -sf -X POST "$admin/fail?code=INVALID_QUERY_LOCATOR&count=8&path=/query/" >/dev/null
+sf-pull --object Task >"$TMPDIR/loc2.jsonl" 2>"$TMPDIR/loc2.err" ||
+	{ tail -n 2 "$TMPDIR/loc2.err" >&2; fail "repeated INVALID_QUERY_LOCATOR"; }
+[ "$(grep -c "cursor lost" "$TMPDIR/loc2.err")" -ge 6 ] || fail "cursors were not lost 6 times"
+records "$TMPDIR/loc0.jsonl" >"$TMPDIR/loc0.rec"
+records "$TMPDIR/loc2.jsonl" | cmp -s - "$TMPDIR/loc0.rec" || fail "records differ after repeated cursor loss"
 
 # --- the same with refresh-token rotation: the new token is saved, the dead
 # cursor's query restarts from the bookmark

@@ -34,6 +34,14 @@ START_TEST(gmail_retry_after_message_cases)
 	ck_assert_int_eq(gmail_retry_after_message(body, strlen(body),
 	    now + 60000), 0);
 	ck_assert_int_eq(gmail_retry_after_message("{}", 2, now), -1);
+	/* at the end of a sentence; only in errors[].message */
+	body = "{\"error\":{\"code\":403,\"message\":\"User-rate limit "
+	    "exceeded.  Retry after 2026-03-04T11:16:42.247Z.\"}}";
+	ck_assert_int_eq(gmail_retry_after_message(body, strlen(body), now), 12247);
+	body = "{\"error\":{\"code\":429,\"message\":\"Quota exceeded\","
+	    "\"errors\":[{\"message\":\"User-rate limit exceeded.  Retry after "
+	    "2026-03-04T11:16:42Z\",\"reason\":\"rateLimitExceeded\"}]}}";
+	ck_assert_int_eq(gmail_retry_after_message(body, strlen(body), now), 12000);
 	ck_assert_int_eq(gmail_retry_after_message("nope", 4, now), -1);
 }
 END_TEST

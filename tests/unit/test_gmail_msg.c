@@ -132,6 +132,18 @@ START_TEST(gmail_msg_records_attachment_body)
 }
 END_TEST
 
+/* header names in any case; values with the blank after the colon, a
+ * leading fold, a trailing blank: unfolded and trimmed (gmail.md 3) */
+START_TEST(gmail_msg_records_folded_headers)
+{
+	struct gmail_msg_info info;
+	int fetches = 0;
+
+	check_fixture("folded-headers", &info, &fetches);
+	ck_assert_uint_eq(info.participants, 2);
+}
+END_TEST
+
 /* participant ids are stable and differ by role */
 START_TEST(gmail_participant_id_stable)
 {
@@ -177,6 +189,7 @@ suite(void)
 	tcase_add_test(tc, gmail_msg_records_mixed);
 	tcase_add_test(tc, gmail_msg_records_html_only);
 	tcase_add_test(tc, gmail_msg_records_attachment_body);
+	tcase_add_test(tc, gmail_msg_records_folded_headers);
 	tcase_add_test(tc, gmail_participant_id_stable);
 	tcase_add_test(tc, gmail_msg_records_no_id);
 	suite_add_tcase(s, tc);
