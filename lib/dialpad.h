@@ -59,6 +59,23 @@ int dialpad_pull(const struct dialpad_opts *o, struct dialpad_stats *st,
 /* --- pieces, exposed for tests --- */
 
 /*
+ * The request pacing: per_minute (0: 600, Dialpad's advice of at most 10 a
+ * second) with a burst of a second's worth, at most 10, so that no second
+ * sees more than 20 requests (the company-wide limit).
+ */
+struct ratelimit;
+void dialpad_ratelimit_init(struct ratelimit *rl, double per_minute);
+
+/*
+ * http_opts.retry_delay: a 429 without Retry-After waits at least 2 s,
+ * 4 s, 8 s ... (at most 60 s) before try tries+1; anything else keeps
+ * delay.  ctx not NULL (tests set SALESINTEL_HTTP_BACKOFF_MS): delay.
+ */
+struct http_response;
+long dialpad_retry_delay(const struct http_response *resp, int tries,
+	long delay, void *ctx);
+
+/*
  * An id or millisecond timestamp as Dialpad sends it: a string of digits, a
  * bare number, null, absent or "".  dialpad_id gives the digits (n = 0 when
  * there is none); dialpad_ms gives the value or -1.

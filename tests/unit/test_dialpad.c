@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "dialpad.h"
+#include "http.h"
+#include "ratelimit.h"
 #include "json.h"
 #include "check_main.h"
 
@@ -202,6 +204,53 @@ START_TEST(dialpad_stats_csv)
 }
 END_TEST
 
+/* default pacing: never more than 20 requests in any second (dialpad.md
+ * 5), whatever the moments they are asked at */
+START_TEST(dialpad_pacing_default)
+{
+	struct ratelimit rl;
+	int64_t t, sent[4000];
+	size_t n = 0, i, j;
+
+	dialpad_ratelimit_init(&rl, 0);
+	/* asked as fast as allowed for 30 s, with a pause */
+	for (t = 0; t < 30000 && n < 4000; t++) {
+		if (t >= 10000 && t < 13000)
+			continue;
+		while (n < 4000 && ratelimit_reserve(&rl, 1, t) == 0)
+			sent[n++] = t;
+	}
+	ck_assert_uint_gt(n, 250);
+	ck_assert_uint_lt(n, 300);
+	for (i = 0, j = 0; i < n; i++) {
+		while (sent[i] - sent[j] >= 1000)
+			j++;
+		ck_assert_uint_le(i - j + 1, 20);
+	}
+}
+END_TEST
+
+/* a 429 without Retry-After waits 2 s, 4 s ...; others as http chose */
+START_TEST(dialpad_retry_delay_429)
+{
+	struct http_response r;
+	int quick = 1;
+
+	http_response_init(&r);
+	r.status = 429;
+	ck_assert_int_eq(dialpad_retry_delay(&r, 1, 300, NULL), 2000);
+	ck_assert_int_eq(dialpad_retry_delay(&r, 3, 300, NULL), 8000);
+	ck_assert_int_eq(dialpad_retry_delay(&r, 9, 300, NULL), 60000);
+	ck_assert_int_eq(dialpad_retry_delay(&r, 1, 300, &quick), 300);
+	buf_addstr(&r.headers, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\n\r\n");
+	ck_assert_int_eq(dialpad_retry_delay(&r, 1, 1000, NULL), 1000);
+	r.status = 503;
+	buf_reset(&r.headers);
+	ck_assert_int_eq(dialpad_retry_delay(&r, 1, 300, NULL), 300);
+	http_response_release(&r);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -217,6 +266,8 @@ suite(void)
 	tcase_add_test(tc, dialpad_wants_transcript_answered);
 	tcase_add_test(tc, dialpad_write_call_missing_fields);
 	tcase_add_test(tc, dialpad_stats_csv);
+	tcase_add_test(tc, dialpad_pacing_default);
+	tcase_add_test(tc, dialpad_retry_delay_429);
 	suite_add_tcase(s, tc);
 	return s;
 }
