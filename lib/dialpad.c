@@ -105,6 +105,8 @@ dialpad_transcript_lines(const struct json *body, struct dialpad_line **lines)
 		if (text == NULL || *text == '\0')
 			continue;
 		out[n].speaker = json_get_str(l, "name");
+		if (out[n].speaker && *out[n].speaker == '\0')
+			out[n].speaker = NULL;      /* "" is no value */
 		out[n].text = text;
 		out[n].ms = time && ts_parse(time, strlen(time), &ms) == 0 ? ms : -1;
 		out[n].order = i;

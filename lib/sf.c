@@ -754,6 +754,23 @@ enum sf_outcome {
 	SF_FAIL
 };
 
+/* When the session's instance_url is no longer the one p->base was built
+ * on (a re-login moved it), build p->base anew: 1; else 0. */
+static int
+rebase(struct pull *p)
+{
+	const char *inst = p->auth->tok.instance_url;
+	size_t n = strlen(inst);
+
+	if (p->base.len > n && strncmp(p->base.data, inst, n) == 0 &&
+	    strncmp(p->base.data + n, "/services/data/", 15) == 0)
+		return 0;
+	buf_reset(&p->base);
+	buf_printf(&p->base, "%s/services/data/%s", inst, p->o->api_version);
+	warnf(p, "the session moved to another instance: %s", inst);
+	return 1;
+}
+
 /* A 403 REQUEST_LIMIT_EXCEEDED for concurrent (long-running) requests is
  * transient: back off and retry (salesforce.md 2.5, 7.2).  The daily limit
  * (TotalRequests) is not: that one ends the run with EX_TEMPFAIL. */
@@ -797,6 +814,22 @@ sf_call(struct pull *p, const char *method, const char *url, const char *const *
 	q.transient = sf_transient;
 	*code = 0;
 	rc = http_do(p->c, &q, resp, e);
+	if (rc && p->auth && p->auth->tok.instance_url && rebase(p) &&
+	    rc == EX_SOFTWARE && resp->status == 0) {
+		/* a login during this call answered another instance_url
+		 * (salesforce.md 1.1: it can change), so the token was not
+		 * sent to the old one: the same path on the new instance */
+		const char *path = strstr(url, "://");
+		struct buf nu = BUF_INIT;
+
+		path = path ? strchr(path + 3, '/') : NULL;
+		buf_addstr(&nu, p->auth->tok.instance_url);
+		buf_addstr(&nu, path ? path : "/");
+		err_release(e);
+		q.url = buf_cstr(&nu);
+		rc = http_do(p->c, &q, resp, e);
+		buf_release(&nu);
+	}
 	if (resp->status && check_quota(p, resp, e)) {
 		*code = e->code;
 		buf_release(&emsg);

@@ -24,7 +24,8 @@ static const char usage[] =
 	"               [--lookback SECONDS] [--start-date TS] [--batch-size N]\n"
 	"               [--max-api-share FRACTION] [--max-run-share FRACTION]\n"
 	"               [--requests-per-minute N] [--no-deleted-sweep]\n"
-	"               [--bulk-wait SECONDS] [-v] [--log-format FORMAT]\n";
+	"               [--bulk-wait SECONDS] [--sandbox] [-v]\n"
+	"               [--log-format FORMAT]\n";
 
 static int
 emit_stdout(const char *line, size_t n, void *ctx)
@@ -115,6 +116,7 @@ main(int argc, char **argv)
 		{ "requests-per-minute", required_argument, NULL, 'R' },
 		{ "no-deleted-sweep", no_argument, NULL, 'D' },
 		{ "bulk-wait", required_argument, NULL, 'W' },
+		{ "sandbox", no_argument, NULL, 'X' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "log-format", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
@@ -136,7 +138,7 @@ main(int argc, char **argv)
 	struct http_opts ho;
 	struct ratelimit rl;
 	double d, rpm = 0;
-	int opt, rc;
+	int opt, rc, sandbox = 0;
 
 	diag_init(argv[0]);
 	sf_opts_init(&o);
@@ -164,6 +166,7 @@ main(int argc, char **argv)
 			o.bulk_threshold = (long)d;
 			break;
 		case 'u': base = optarg; break;
+		case 'X': sandbox = 1; break;
 		case 'l':
 			if (parse_num(optarg, 0, 1e8, &d)) {
 				diag_error("--lookback: want seconds");
@@ -217,11 +220,13 @@ main(int argc, char **argv)
 		default: fputs(usage, stderr); return EX_USAGE;
 		}
 	}
-	if (optind < argc || nobj == 0 || (state_file && state_db)) {
+	if (optind < argc || nobj == 0 || (state_file && state_db) || (sandbox && base)) {
 		if (nobj == 0 && optind == argc)
 			diag_error("--object is required");
 		else if (state_file && state_db)
 			diag_error("--state and --state-db exclude each other");
+		else if (sandbox && base)
+			diag_error("--sandbox and --login-url exclude each other");
 		fputs(usage, stderr);
 		return EX_USAGE;
 	}
@@ -247,6 +252,9 @@ main(int argc, char **argv)
 		diag_error("%s", e.msg);
 		goto failed;
 	}
+	/* --sandbox: the sandbox login host (salesforce.md 1.1) */
+	if (sandbox)
+		base = "https://test.salesforce.com";
 	if ((rc = oauth_sf_from_env(&auth, config_get(base, "SF_BASE_URL", NULL), &e))) {
 		diag_error("%s", e.msg);
 		oauth_sf_release(&auth);

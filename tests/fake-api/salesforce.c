@@ -282,6 +282,11 @@ session_of(const struct fake_req *r)
 	return found;
 }
 
+/* /_admin/salesforce/instance-url: token answers name another instance
+ * (the same server under another name), after `instance_after` more */
+static char *instance_url_override;
+static long instance_after;
+
 static void
 token_response(const struct fake_req *r, struct fake_resp *w, size_t s,
     const char *flow, const char *new_refresh)
@@ -294,7 +299,12 @@ token_response(const struct fake_req *r, struct fake_resp *w, size_t s,
 		cJSON_AddStringToObject(o, "refresh_token", new_refresh);
 	if (strcmp(flow, "password") != 0)
 		cJSON_AddStringToObject(o, "scope", "api refresh_token");
-	cJSON_AddStringToObject(o, "instance_url", r->base_url);
+	if (instance_after == 0 && instance_url_override)
+		cJSON_AddStringToObject(o, "instance_url", instance_url_override);
+	else
+		cJSON_AddStringToObject(o, "instance_url", r->base_url);
+	if (instance_after > 0)
+		instance_after--;
 	buf_printf(&b, "%s/id/%s/%s", r->base_url, ORG_ID, sessions[s].user_id);
 	cJSON_AddStringToObject(o, "id", buf_cstr(&b));
 	cJSON_AddStringToObject(o, "token_type", "Bearer");
@@ -2336,6 +2346,15 @@ sf_admin(const char *rest, const struct fake_req *r, struct fake_resp *w)
 		mutate(r, w);
 		return 0;
 	}
+	if (strcmp(rest, "/instance-url") == 0 && !get) {
+		const char *u = fake_query(r, "url");
+		const char *after = fake_query(r, "after");
+		free(instance_url_override);
+		instance_url_override = u && *u ? strdup(u) : NULL;
+		instance_after = after ? atol(after) : 0;
+		fake_resp_json_text(w, 200, "{\"ok\":true}");
+		return 0;
+	}
 	if (strcmp(rest, "/expire-sessions") == 0 && !get) {
 		size_t i;
 		for (i = 0; i < nsessions; i++)
@@ -2446,6 +2465,9 @@ sf_release(void)
 {
 	size_t i;
 
+	free(instance_url_override);
+	instance_url_override = NULL;
+	instance_after = 0;
 	while (ncursors)
 		cursor_drop(ncursors - 1);
 	free(cursors);

@@ -78,6 +78,16 @@ sf-pull --object $objects >"$TMPDIR/exp.jsonl" 2>"$TMPDIR/exp.err" ||
 same session-expiry "$TMPDIR/exp.jsonl"
 curl -sf "$admin/sessions" | grep -q . || fail "no sessions"
 
+# --- the re-login answers another instance_url (salesforce.md 1.1: it can
+# change): the pull goes on there, the token never goes to the old one
+curl -sf -X POST "$admin/instance-url?url=http://localhost:$FAKE_PORT&after=1" >/dev/null
+curl -sf -X POST "$admin/fail?code=INVALID_SESSION_ID&count=1&path=/query/" >/dev/null
+sf-pull --object $objects >"$TMPDIR/mv.jsonl" 2>"$TMPDIR/mv.err" ||
+	{ cat "$TMPDIR/mv.err" >&2; fail "instance moved at a re-login"; }
+grep -q 'moved to another instance' "$TMPDIR/mv.err" || fail "the instance did not move"
+same instance-moved "$TMPDIR/mv.jsonl"
+curl -sf -X POST "$admin/instance-url?url=" >/dev/null
+
 # --- Salesforce's odd transients: 406 with an empty body, 420 HTML, a 200
 # whose JSON is cut: retried, nothing lost
 for code in 406 420 BADJSON; do

@@ -69,6 +69,13 @@ START_TEST(dialpad_transcript_lines_sorted)
 	free(l);
 	ck_assert_uint_eq(dialpad_transcript_lines(parse("{\"call_id\":\"1\"}"), &l), 0);
 	ck_assert_ptr_null(l);
+	ck_assert_uint_eq(dialpad_transcript_lines(parse("{\"call_id\":\"1\",\"lines\":null}"), &l), 0);
+	ck_assert_ptr_null(l);
+	/* an empty speaker name is no speaker */
+	ck_assert_uint_eq(dialpad_transcript_lines(parse("{\"lines\":[{\"type\":\"transcript\","
+	    "\"name\":\"\",\"content\":\"hi\"}]}"), &l), 1);
+	ck_assert_ptr_null(l[0].speaker);
+	free(l);
 }
 END_TEST
 
