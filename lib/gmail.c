@@ -374,8 +374,10 @@ auth_token(struct ctx *x, struct err *e)
 		if (x->kind == AUTH_SA) {
 			struct buf jwt = BUF_INIT;
 
+			/* the real clock, never SALESINTEL_NOW: Google checks
+			 * iat and exp against its own (gmail.md 1.2) */
 			rc = oauth_google_sa_assertion(&x->sa, x->o->mailbox,
-			    GMAIL_SCOPE, ts_now_ms() / 1000, &jwt, e);
+			    GMAIL_SCOPE, (int64_t)time(NULL), &jwt, e);
 			if (!rc) {
 				diag_secret_add(buf_cstr(&jwt));
 				oauth_form_add(&form, "grant_type",

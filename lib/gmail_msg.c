@@ -213,7 +213,14 @@ find_bodies(const struct json *part, struct bodies *b, unsigned depth)
 
 	if (!mt || depth > 64)
 		return;
-	if (strncasecmp(mt, "multipart/", 10) == 0) {
+	/*
+	 * gmail.md 3, rule 6: a forwarded message (message/rfc822) is walked
+	 * when Gmail expanded its parts, else it is an attachment; depth
+	 * first, so the outer message's own bodies come before its parts.
+	 */
+	if (strncasecmp(mt, "multipart/", 10) == 0 ||
+	    (strcasecmp(mt, "message/rfc822") == 0 && parts &&
+	    parts->type == JSON_ARRAY)) {
 		if (parts && parts->type == JSON_ARRAY)
 			for (it = parts->child; it; it = it->next)
 				find_bodies(it, b, depth + 1);

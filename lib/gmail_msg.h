@@ -13,6 +13,9 @@
  *   body_text                           the first text/plain body part, else
  *                                       the HTML body as text (html.h)
  *   body_html                           the first text/html body part
+ *                                       (depth first, attachments skipped,
+ *                                       a forwarded message's parts walked
+ *                                       when Gmail expanded them: gmail.md 3)
  *   sent_at                             the Date header, else internalDate
  *   internal_date                       internalDate (epoch ms) as timestamp
  *   labels                              labelIds

@@ -538,7 +538,7 @@ oauth_google_sa_token(struct http_client *c, const struct oauth_google_sa *sa,
 	struct buf a = BUF_INIT, form = BUF_INIT;
 	int rc;
 
-	if ((rc = oauth_google_sa_assertion(sa, subject, scope, ts_now_ms() / 1000,
+	if ((rc = oauth_google_sa_assertion(sa, subject, scope, (int64_t)time(NULL),
 	    &a, e)))
 		goto out;
 	oauth_form_add(&form, "grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");

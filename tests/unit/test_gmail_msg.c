@@ -121,7 +121,8 @@ START_TEST(gmail_msg_records_html_only)
 }
 END_TEST
 
-/* a body behind attachmentId is fetched; a forwarded message is not a body */
+/* a body behind attachmentId is fetched; it comes before the forwarded
+ * message's own text */
 START_TEST(gmail_msg_records_attachment_body)
 {
 	struct gmail_msg_info info;
@@ -141,6 +142,19 @@ START_TEST(gmail_msg_records_folded_headers)
 
 	check_fixture("folded-headers", &info, &fetches);
 	ck_assert_uint_eq(info.participants, 2);
+}
+END_TEST
+
+/* gmail.md 3 rule 6: a forwarded message Gmail expanded is walked after
+ * the outer bodies (its html is the only html); one not expanded (an
+ * attachmentId, a filename) is an attachment, never fetched */
+START_TEST(gmail_msg_records_forward_expanded)
+{
+	struct gmail_msg_info info;
+	int fetches = 0;
+
+	check_fixture("forward-html", &info, &fetches);
+	ck_assert_int_eq(fetches, 0);
 }
 END_TEST
 
@@ -190,6 +204,7 @@ suite(void)
 	tcase_add_test(tc, gmail_msg_records_html_only);
 	tcase_add_test(tc, gmail_msg_records_attachment_body);
 	tcase_add_test(tc, gmail_msg_records_folded_headers);
+	tcase_add_test(tc, gmail_msg_records_forward_expanded);
 	tcase_add_test(tc, gmail_participant_id_stable);
 	tcase_add_test(tc, gmail_msg_records_no_id);
 	suite_add_tcase(s, tc);
