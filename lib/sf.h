@@ -21,8 +21,16 @@
  *   object, the stream's bookmark being the greatest SystemModstamp written
  *   (never past the run start, never behind the old bookmark).
  * - recovery: INVALID_QUERY_LOCATOR or a session renewed under an open
- *   cursor restart the query from the bookmark; QUERY_TIMEOUT halves the
- *   time window; INVALID_FIELD drops that field and retries.
+ *   cursor restart the query from the bookmark (fatal only after five
+ *   restarts in a row without new rows); QUERY_TIMEOUT halves the time
+ *   window; INVALID_FIELD drops that field and retries; 403
+ *   REQUEST_LIMIT_EXCEEDED for concurrent requests is retried with backoff;
+ *   a 200 with cut JSON (describe, getDeleted) or a cut Bulk chunk is asked
+ *   again; a re-login that moves instance_url moves the pull with it.
+ * - refused as malformed (EX_DATAERR): a nextRecordsUrl or Sforce-Locator
+ *   leading back to a page already read, done: false without
+ *   nextRecordsUrl.  A pinned API version the org does not offer is
+ *   EX_CONFIG (checked when describe answers 404).
  * - Bulk API 2.0 when the sync is full (no bookmark, or --full) and the
  *   object holds more than bulk_threshold rows: a queryAll job, CSV chunks
  *   by Sforce-Locator, values typed from describe so the RECORDs equal the

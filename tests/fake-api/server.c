@@ -1229,10 +1229,12 @@ serve(struct conn *c, char *head, const struct buf *body, int want_close)
 			n = n / 2;
 		buf_add(&out, w.body.data ? w.body.data : "", n);
 	}
-	if (send_all(c->fd, out.data, out.len) != 0)
-		rc = -1;
+	/* logged before the answer goes out: a client (a test) that has its
+	 * answer finds the request in the log */
 	log_request(&r, m ? m->name : (strncmp(path, "/_admin", 7) == 0 ?
 	    "_admin" : ""), w.status, fault, real_ms() - t0);
+	if (send_all(c->fd, out.data, out.len) != 0)
+		rc = -1;
 	if (fault == FAKE_FAULT_TRUNCATE || !keep)
 		rc = -1;
 done:
