@@ -82,8 +82,6 @@ struct http_opts {
  */
 typedef int (*http_refresh_fn)(struct http_client *c, void *ctx, struct err *e);
 
-struct http_response;
-
 struct http_request {
 	const char *method;          /* NULL: GET, or POST when body is set */
 	const char *url;
