@@ -973,7 +973,9 @@ fetch_batch(struct ctx *x, char **ids, size_t n, struct err *e)
 				} else if (wr == DEFERRED) {
 					buf_reset(&sl->rec);
 					free(sl->deferred);
-					sl->deferred = xstrndup(p->body, p->body_n);
+					/* all body_n bytes, a NUL among them too */
+					sl->deferred = xmalloc(p->body_n + 1);
+					memcpy(sl->deferred, p->body, p->body_n + 1);
 					sl->deferred_n = p->body_n;
 				} else if (wr == EX_TEMPFAIL) {
 					buf_reset(&sl->rec);

@@ -61,8 +61,13 @@ parse_inner(struct gmail_batch_part *part, const char *s, size_t n)
 	}
 	off = nl ? (size_t)(nl - s) + 1 : n;
 	mime_parse(&inner, s + off, n - off, NULL);
+	/* a copy of all body_n bytes (xstrndup would stop at a NUL byte and
+	 * leave body_n longer than the copy) */
 	part->body_n = inner.body_n;
-	part->body = xstrndup(inner.body, inner.body_n);
+	part->body = xmalloc(inner.body_n + 1);
+	if (inner.body_n)
+		memcpy(part->body, inner.body, inner.body_n);
+	part->body[inner.body_n] = '\0';
 	{
 		const char *cl = mime_header_get(&inner, "Content-Length");
 

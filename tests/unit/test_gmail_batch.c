@@ -107,6 +107,29 @@ START_TEST(gmail_batch_parse_not_multipart)
 }
 END_TEST
 
+/* a NUL byte in a part's body: the copy holds all body_n bytes */
+START_TEST(gmail_batch_parse_nul)
+{
+	static const char body[] = "--b\r\nContent-Type: application/http\r\n"
+	    "Content-ID: <response-m-0>\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"
+	    "{\"a\":1}\0tail-after-the-nul\r\n--b--\r\n";
+	static const char want[] = "{\"a\":1}\0tail-after-the-nul";
+	struct gmail_batch_resp r;
+	struct err e = ERR_INIT;
+	const struct gmail_batch_part *p;
+
+	ck_assert_int_eq(gmail_batch_parse(&r, "multipart/mixed; boundary=b",
+	    body, sizeof(body) - 1, &e), 0);
+	p = gmail_batch_find(&r, "m-0");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->body_n, sizeof(want) - 1);
+	ck_assert_int_eq(memcmp(p->body, want, sizeof(want) - 1), 0);
+	ck_assert_int_eq(p->body[p->body_n], '\0');
+	gmail_batch_resp_release(&r);
+	err_release(&e);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -117,6 +140,7 @@ suite(void)
 	tcase_add_test(tc, gmail_batch_parse_shuffled);
 	tcase_add_test(tc, gmail_batch_parse_lf);
 	tcase_add_test(tc, gmail_batch_parse_not_multipart);
+	tcase_add_test(tc, gmail_batch_parse_nul);
 	suite_add_tcase(s, tc);
 	return s;
 }
