@@ -250,9 +250,8 @@ oauth_sf_from_env(struct oauth_sf *cfg, const char *login_url, struct err *e)
 			buf_addstr(&b, sectok);
 		cfg->password = buf_detach(&b, NULL);
 		diag_secret_add(cfg->password);
-		if (!cfg->client_secret)
-			rc = err_set(e, EX_CONFIG, "password flow: SF_CLIENT_SECRET "
-			    "is not set");
+		/* client_secret is required unless the app does not ask for
+		 * it (salesforce.md 1.2): sent when set, else the server says */
 	} else {
 		rc = err_set(e, EX_CONFIG, "no Salesforce credentials: set "
 		    "SF_JWT_KEY_FILE and SF_USERNAME (JWT bearer), or "
@@ -366,7 +365,8 @@ oauth_sf_login(struct http_client *c, struct oauth_sf *cfg, struct err *e)
 	case OAUTH_SF_PASSWORD:
 		oauth_form_add(&form, "grant_type", "password");
 		oauth_form_add(&form, "client_id", cfg->client_id);
-		oauth_form_add(&form, "client_secret", cfg->client_secret);
+		if (cfg->client_secret)
+			oauth_form_add(&form, "client_secret", cfg->client_secret);
 		oauth_form_add(&form, "username", cfg->username);
 		oauth_form_add(&form, "password", cfg->password);
 		break;

@@ -7,7 +7,7 @@
  *                   (preferred for cron: no stored password, no rotation)
  *   refresh token   SF_REFRESH_TOKEN, SF_CLIENT_ID [, SF_CLIENT_SECRET]
  *   password        SF_USERNAME, SF_PASSWORD [+ SF_SECURITY_TOKEN],
- *                   SF_CLIENT_ID, SF_CLIENT_SECRET
+ *                   SF_CLIENT_ID [, SF_CLIENT_SECRET]
  * SF_LOGIN_URL is the token host (default https://login.salesforce.com; a
  * sandbox: https://test.salesforce.com; or the My Domain URL).  Every
  * secret may also come from NAME_FILE (config_secret: a file readable by

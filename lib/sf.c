@@ -1348,6 +1348,7 @@ bulk_pull(struct pull *p, int64_t from, int *code, struct err *e)
 	struct json *root;
 	int rc, *csvcol = NULL;
 	long waited = 0, delay = 200;
+	int badpolls = 0;
 	struct seen seen = { NULL, 0 };
 
 	http_response_init(&r);
@@ -1382,10 +1383,17 @@ bulk_pull(struct pull *p, int64_t from, int *code, struct err *e)
 		rc = sf_call(p, "GET", buf_cstr(&url), json_hdrs, NULL, &r, code, &ec, e);
 		if (rc != SF_OK)
 			goto out;
+		err_release(&pe);
 		root = json_parse(&p->page, buf_cstr(&r.body), r.body.len, &pe);
 		st = root ? json_get_str(root, "state") : NULL;
 		if (st && strcmp(st, "JobComplete") == 0)
 			break;
+		if (!root && ++badpolls < 3) {
+			/* a 200 whose JSON is cut: poll again (7.2) */
+			sleep_ms(delay);
+			waited += delay;
+			continue;
+		}
 		if (!st || strcmp(st, "Failed") == 0 || strcmp(st, "Aborted") == 0) {
 			const char *em = root ? json_get_str(root, "errorMessage") : NULL;
 

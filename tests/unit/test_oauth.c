@@ -287,6 +287,15 @@ START_TEST(oauth_sf_login_cut_answer)
 	ck_assert_int_eq(oauth_sf_login(c, &cfg, &e), 0);
 	ck_assert_str_eq(cfg.tok.access_token, "00DXX!AQ4AQsessionTOKEN");
 	ck_assert_uint_eq(loopsrv_nreqs(&s), 2);
+	oauth_sf_release(&cfg);
+	/* a connected app that asks for no secret (salesforce.md 1.2): the
+	 * password flow goes without client_secret */
+	unsetenv("SF_CLIENT_SECRET");
+	ck_assert_int_eq(oauth_sf_from_env(&cfg, NULL, &e), 0);
+	ck_assert_int_eq(cfg.flow, OAUTH_SF_PASSWORD);
+	ck_assert_int_eq(oauth_sf_login(c, &cfg, &e), 0);
+	ck_assert_str_eq(req_body(s.reqs[2]), "grant_type=password&client_id=3MVG9client"
+	    "&username=ops%40acme.example&password=pw");
 	loopsrv_stop(&s);
 	oauth_sf_release(&cfg);
 	http_client_free(c);

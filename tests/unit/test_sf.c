@@ -774,6 +774,48 @@ START_TEST(sf_pull_bulk_chunk_refetch)
 }
 END_TEST
 
+/* Bulk: a poll answered with cut JSON (a 200) is polled again, not taken
+ * for a failed job (which would fall back to REST) */
+START_TEST(sf_pull_bulk_poll_cut)
+{
+	static const char job[] = "{\"id\":\"7505g00000QbJobAAA\",\"state\":\"UploadComplete\"}";
+	static const char cutp[] = "{\"id\":\"7505g00000QbJobAAA\",\"sta";
+	static const char done[] = "{\"id\":\"7505g00000QbJobAAA\",\"state\":\"JobComplete\"}";
+	struct loopsrv s;
+	struct loopsrv_step st[10];
+	struct out bulk;
+	struct err e = ERR_INIT;
+	char *bodies[10];
+	size_t i;
+
+	bodies[0] = resp("200 OK", "", describe_body);
+	bodies[1] = resp("200 OK", "", page1);
+	bodies[2] = resp("200 OK", "", job);
+	bodies[3] = resp("200 OK", "", cutp);
+	bodies[4] = resp("200 OK", "", done);
+	bodies[5] = resp("200 OK", "Sforce-Locator: MTAwMDA\r\n", csv1);
+	bodies[6] = resp("200 OK", "Sforce-Locator: null\r\n", csv2);
+	bodies[7] = resp("204 No Content", "", "");
+	bodies[8] = resp("500 Oops", "", "unexpected request");
+	for (i = 0; i < 9; i++) {
+		st[i].action = LS_SEND;
+		st[i].raw = bodies[i];
+		st[i].len = 0;
+	}
+	ck_assert_int_eq(loopsrv_start(&s, st, 9), 0);
+	ck_assert_int_eq(run_pull(&s, 2, "{\"bookmarks\":{}}", &bulk, &e), 0);
+	ck_assert_uint_eq(loopsrv_nreqs(&s), 8);
+	ck_assert_ptr_nonnull(strstr(s.reqs[4], "GET /services/data/v62.0/jobs/query/7505g00000QbJobAAA "));
+	ck_assert_ptr_nonnull(strstr(bulk.all.data, "\"job_type\":\"full-bulk\""));
+	ck_assert_ptr_nonnull(strstr(bulk.all.data, want_a));
+	loopsrv_stop(&s);
+	for (i = 0; i < 9; i++)
+		free(bodies[i]);
+	buf_release(&bulk.all);
+	err_release(&e);
+}
+END_TEST
+
 /* the quota guard stops before writing past the share: state kept, EX_TEMPFAIL */
 START_TEST(sf_pull_quota_guard)
 {
@@ -824,6 +866,7 @@ suite(void)
 	tcase_add_test(t, sf_pull_paging_loop);
 	tcase_add_test(t, sf_pull_bulk_equals_rest);
 	tcase_add_test(t, sf_pull_bulk_chunk_refetch);
+	tcase_add_test(t, sf_pull_bulk_poll_cut);
 	tcase_add_test(t, sf_pull_quota_guard);
 	suite_add_tcase(s, t);
 	return s;
