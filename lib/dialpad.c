@@ -10,6 +10,7 @@
 
 #include "csv.h"
 #include "etlrun.h"
+#include "hash.h"
 #include "http.h"
 #include "ratelimit.h"
 #include "schema.h"
@@ -277,23 +278,11 @@ struct idtab {
 	size_t cap, n;
 };
 
-static uint64_t
-idtab_hash(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
 
 static size_t
 idtab_slot(const struct idtab *t, const char *s, size_t n)
 {
-	size_t i = (size_t)idtab_hash(s, n) & (t->cap - 1);
+	size_t i = (size_t)hash_fnv1a(s, n) & (t->cap - 1);
 
 	while (t->keys[i] && !(strlen(t->keys[i]) == n &&
 	    memcmp(t->keys[i], s, n) == 0))
@@ -421,6 +410,29 @@ api_error(const struct http_response *resp)
 	if (err)
 		msg = json_get_str(err, "message");
 	return msg && *msg ? msg : NULL;
+}
+
+/*
+ * http_do with resp initialised here; on failure resp is released and,
+ * when the answer carries the API's own message, e says
+ * "WHAT: HTTP 404: message".
+ */
+static int
+api_do(struct pull *p, const struct http_request *req,
+    struct http_response *resp, const char *what, struct err *e)
+{
+	int rc;
+
+	http_response_init(resp);
+	rc = http_do(p->http, req, resp, e);
+	if (rc != 0) {
+		const char *msg = api_error(resp);
+
+		if (msg)
+			err_set(e, rc, "%s: HTTP %ld: %s", what, resp->status, msg);
+		http_response_release(resp);
+	}
+	return rc;
 }
 
 static int
@@ -804,16 +816,8 @@ pull_window(struct pull *p, int64_t a, int64_t b, struct err *e)
 		req.url = p->url.data;
 		req.headers = headers;
 		req.auth = 1;
-		http_response_init(&resp);
-		rc = http_do(p->http, &req, &resp, e);
-		if (rc) {
-			const char *msg = api_error(&resp);
-
-			if (msg)
-				err_set(e, rc, "GET /call: HTTP %ld: %s", resp.status, msg);
-			http_response_release(&resp);
+		if ((rc = api_do(p, &req, &resp, "GET /call", e)) != 0)
 			break;
-		}
 		root = json_parse(&p->page, resp.body.data ? resp.body.data : "",
 		    resp.body.len, e);
 		http_response_release(&resp);
@@ -1233,15 +1237,8 @@ stats_export(struct pull *p, int today, long ago_end, struct err *e)
 		req.body = body.data;
 		req.body_len = body.len;
 		req.auth = 1;
-		http_response_init(&resp);
-		if ((rc = http_do(p->http, &req, &resp, e)) != 0) {
-			const char *msg = api_error(&resp);
-
-			if (msg)
-				err_set(e, rc, "POST /stats: HTTP %ld: %s", resp.status, msg);
-			http_response_release(&resp);
+		if ((rc = api_do(p, &req, &resp, "POST /stats", e)) != 0)
 			break;
-		}
 		root = json_parse(&p->udoc, resp.body.data ? resp.body.data : "",
 		    resp.body.len, e);
 		http_response_release(&resp);

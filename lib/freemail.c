@@ -4,6 +4,7 @@
  * Removal marks a slot as a tombstone, which keeps probe chains intact.
  */
 #include "freemail.h"
+#include "hash.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -29,24 +30,12 @@ struct freemail {
 	struct buf arena;       /* NUL-separated domains */
 };
 
-static uint64_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
 
 /* The slot holding s, or the first free one on its chain. */
 static size_t *
 find(const struct freemail *fm, const char *s, size_t n, int for_insert)
 {
-	size_t i = (size_t)hash(s, n) & (fm->cap - 1), *tomb = NULL;
+	size_t i = (size_t)hash_fnv1a(s, n) & (fm->cap - 1), *tomb = NULL;
 
 	for (;; i = (i + 1) & (fm->cap - 1)) {
 		size_t v = fm->slot[i];

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "gmail_batch.h"
 #include "gmail_msg.h"
+#include "hash.h"
 #include "http.h"
 #include "jwt.h"
 #include "mime.h"
@@ -36,11 +37,7 @@ struct idset {
 static uint64_t
 str_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return hash_fnv1a(s, strlen(s));
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "country.h"
+#include "hash.h"
 #include "phone.h"
 #include "regionmap.h"
 #include "store.h"
@@ -30,16 +31,6 @@ struct regionmap {
 	size_t with_region;
 };
 
-static uint64_t
-hash_id(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;     /* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	return h;
-}
 
 struct regionmap *
 regionmap_new(void)
@@ -103,7 +94,7 @@ regionmap_set(struct regionmap *m, const char *id, size_t n,
 		return -1;
 	if ((m->used + 1) * 4 > (m->mask + 1) * 3)
 		grow(m);
-	h = hash_id(id, n);
+	h = hash_fnv1a(id, n);
 	s = find(m, id, n, h);
 	if (s->id == NULL) {
 		s->id = xmalloc(n);
@@ -123,7 +114,7 @@ regionmap_get(const struct regionmap *m, const char *id, size_t n)
 {
 	if (n == 0 || m->used == 0)
 		return NULL;
-	return find(m, id, n, hash_id(id, n))->region;
+	return find(m, id, n, hash_fnv1a(id, n))->region;
 }
 
 size_t

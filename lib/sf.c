@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "csv.h"
+#include "hash.h"
 #include "schema.h"
 #include "singer.h"
 #include "state.h"
@@ -1085,13 +1086,9 @@ struct seen {
 static int
 seen_add(struct seen *sn, const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = hash_fnv1a(s, n);
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
 	for (i = 0; i < sn->n; i++)
 		if (sn->h[i] == h)
 			return 1;
