@@ -54,7 +54,7 @@ fake-api --port 0 --port-file "$fake_dir/port" --seed 2026 --epoch "$epoch" \
 	--companies "${DEMO_ACCOUNTS:-1000}" --people "${DEMO_PEOPLE:-3000}" \
 	--sf-contacts "${DEMO_CONTACTS:-5000}" --sf-leads "${DEMO_LEADS:-2000}" \
 	--gmail-mailboxes "${DEMO_MAILBOXES:-3}" --gmail-messages "${DEMO_MESSAGES:-2000}" \
-	--dp-calls "${DEMO_CALLS:-3000}" --dp-days 60 \
+	--dp-calls "${DEMO_CALLS:-3000}" --dp-days 60 --dp-rate-limits 0 \
 	--hs-sequences "${DEMO_SEQUENCES_PER_REP:-2}" ${DEMO_FAKE_ARGS:-} \
 	</dev/null >"$log" 2>&1 &
 fake_pid=$!
@@ -90,6 +90,10 @@ gmail_token_url = $url/token
 gmail_quota = ${DEMO_GMAIL_QUOTA:-200000}
 dialpad_api_key_file = $demo/dialpad.key
 dialpad_base_url = $url/api/v2
+# Dialpad allows 20 requests a second (dialpad-pull keeps to 10) and 1,200
+# transcripts a minute; the demo's fake runs without its per-endpoint
+# limits (--dp-rate-limits 0), so the calls and transcripts go faster.
+dialpad_requests_per_minute = ${DEMO_DIALPAD_RPM:-60000}
 hubspot_token_file = $demo/hubspot.token
 hubspot_base_url = $url
 CONF
