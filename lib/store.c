@@ -1153,15 +1153,29 @@ skey_cmp(const void *pa, const void *pb, void *arg)
 	return row_cmp(&x->i, &y->i, arg);
 }
 
+/* Exchange two objects of the same type (at most 64 bytes). */
+#define SWAP(a, b) do { \
+	_Static_assert(sizeof(a) <= 64, "SWAP: object too large"); \
+	(void)sizeof((a) = (b));        /* the same type */ \
+	swap_mem(&(a), &(b), sizeof(a)); \
+} while (0)
+
+static void
+swap_mem(void *a, void *b, size_t n)
+{
+	unsigned char t[64];
+
+	memcpy(t, a, n);
+	memcpy(a, b, n);
+	memcpy(b, t, n);
+}
+
 /* Copy the rows, their values and text in the order of b->skeys. */
 static void
 reorder(struct store_batch *b)
 {
 	size_t i, k, nv = 0, n = b->nrows;
-	struct brow *tr;
-	struct bval *tv;
-	struct buf tt;
-	size_t tc, pos = 0;
+	size_t pos = 0;
 	char *dst;
 
 	buf_reset(&b->text2);
@@ -1195,21 +1209,11 @@ reorder(struct store_batch *b)
 	}
 	b->text2.len = pos;
 	dst[pos] = '\0';
-	tr = b->rows;
-	b->rows = b->rows2;
-	b->rows2 = tr;
-	tc = b->caprows;
-	b->caprows = b->caprows2;
-	b->caprows2 = tc;
-	tv = b->vals;
-	b->vals = b->vals2;
-	b->vals2 = tv;
-	tc = b->capvals;
-	b->capvals = b->capvals2;
-	b->capvals2 = tc;
-	tt = b->text;
-	b->text = b->text2;
-	b->text2 = tt;
+	SWAP(b->rows, b->rows2);
+	SWAP(b->caprows, b->caprows2);
+	SWAP(b->vals, b->vals2);
+	SWAP(b->capvals, b->capvals2);
+	SWAP(b->text, b->text2);
 }
 
 void

@@ -160,13 +160,21 @@ echo_states(struct ctx *c, struct stream *st)
 	return rc;
 }
 
+/* The table of a RECORD's stream; NULL, with the reason in l->why, for a
+ * stream the schema does not know. */
 static const struct schema_table *
-table_of(struct ctx *c, const struct singer_msg *m)
+table_of(struct ctx *c, struct stream_line *l)
 {
+	const struct singer_msg *m = &l->msg;
+
 	if (c->last && strncmp(c->last->name, m->stream, m->stream_n) == 0 &&
 	    c->last->name[m->stream_n] == '\0')
 		return c->last;
-	return c->last = schema_table_findn(m->stream, m->stream_n);
+	c->last = schema_table_findn(m->stream, m->stream_n);
+	if (c->last == NULL)
+		buf_printf(l->why, "unknown stream %.*s",
+			(int)(m->stream_n > 64 ? 64 : m->stream_n), m->stream);
+	return c->last;
 }
 
 /* Map a library result to the driver's verdict. */
@@ -191,13 +199,7 @@ on_line_rest(struct ctx *c, struct stream_line *l)
 {
 	switch (l->msg.type) {
 	case SINGER_SCHEMA:
-		if (!table_of(c, &l->msg)) {
-			buf_printf(l->why, "unknown stream %.*s",
-				(int)(l->msg.stream_n > 64 ? 64 : l->msg.stream_n),
-				l->msg.stream);
-			return STREAM_BAD;
-		}
-		return STREAM_DROP;
+		return table_of(c, l) ? STREAM_DROP : STREAM_BAD;
 	case SINGER_ACTIVATE_VERSION:
 		return STREAM_DROP;
 	default:
@@ -224,12 +226,8 @@ on_line_q(struct ctx *c, struct stream_line *l)
 		return verdict(l, EX_IOERR, &e, STREAM_DROP);
 	switch (l->msg.type) {
 	case SINGER_RECORD:
-		if (!(t = table_of(c, &l->msg))) {
-			buf_printf(l->why, "unknown stream %.*s",
-				(int)(l->msg.stream_n > 64 ? 64 : l->msg.stream_n),
-				l->msg.stream);
+		if (!(t = table_of(c, l)))
 			return STREAM_BAD;
-		}
 		b = storeq_batch(c->q);
 		rc = store_batch_record(c->db, b, t, l->msg.record,
 			l->msg.time_extracted, l->file, l->lineno, &e);
@@ -280,12 +278,8 @@ on_line(void *arg, struct stream_line *l)
 		return on_line_q(c, l);
 	switch (l->msg.type) {
 	case SINGER_RECORD:
-		if (!(t = table_of(c, &l->msg))) {
-			buf_printf(l->why, "unknown stream %.*s",
-				(int)(l->msg.stream_n > 64 ? 64 : l->msg.stream_n),
-				l->msg.stream);
+		if (!(t = table_of(c, l)))
 			return STREAM_BAD;
-		}
 		c->rows++;
 		if (c->db)
 			rc = store_record(c->db, t, l->msg.record,
