@@ -173,6 +173,22 @@ resp(const char *status, const char *headers, const char *body)
 	return s;
 }
 
+/* Start s answering the n requests that come with the raw answers
+ * bodies[0..n), in order (steps in st). */
+static void
+serve(struct loopsrv *s, struct loopsrv_step *st, char *const *bodies,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		st[i].action = LS_SEND;
+		st[i].raw = bodies[i];
+		st[i].len = 0;
+	}
+	ck_assert_int_eq(loopsrv_start(s, st, n), 0);
+}
+
 static const char describe_body[] =
 	"{\"name\":\"Contact\",\"fields\":["
 	"{\"name\":\"Id\",\"type\":\"id\"},{\"name\":\"IsDeleted\",\"type\":\"boolean\"},"
@@ -339,12 +355,7 @@ START_TEST(sf_pull_rest_pages)
 	bodies[1] = resp("200 OK", "", page1);
 	bodies[2] = resp("200 OK", "", page2);
 	bodies[3] = resp("200 OK", "", deleted_body);
-	for (i = 0; i < 4; i++) {
-		st[i].action = LS_SEND;
-		st[i].raw = bodies[i];
-		st[i].len = 0;
-	}
-	ck_assert_int_eq(loopsrv_start(&s, st, 4), 0);
+	serve(&s, st, bodies, 4);
 	ck_assert_int_eq(run_pull(&s, 100000,
 	    "{\"bookmarks\":{\"sf_contacts\":{\"system_modstamp\":\"2025-01-01T00:05:00.000Z\"}}}",
 	    &o, &e), 0);
@@ -408,13 +419,9 @@ script_start(struct script *sc, const char *const answers[][2], size_t n)
 
 	ck_assert_uint_le(n, 8);
 	sc->n = n;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		sc->bodies[i] = resp(answers[i][0], "", answers[i][1]);
-		sc->st[i].action = LS_SEND;
-		sc->st[i].raw = sc->bodies[i];
-		sc->st[i].len = 0;
-	}
-	ck_assert_int_eq(loopsrv_start(&sc->s, sc->st, n), 0);
+	serve(&sc->s, sc->st, sc->bodies, n);
 }
 
 static void
@@ -510,11 +517,11 @@ START_TEST(sf_pull_foreign_next_url)
 	char *b0 = resp("200 OK", "", describe_body), *b1 = resp("200 OK", "", evil);
 	size_t len;
 
-	st[0].action = st[1].action = LS_SEND;
-	st[0].raw = b0;
-	st[1].raw = b1;
-	st[0].len = st[1].len = 0;
-	ck_assert_int_eq(loopsrv_start(&s, st, 2), 0);
+	{
+		char *const two[2] = { b0, b1 };
+
+		serve(&s, st, two, 2);
+	}
 	ck_assert_int_eq(run_pull(&s, -1, "{\"bookmarks\":{}}", &o, &e), EX_DATAERR);
 	ck_assert_ptr_nonnull(strstr(e.msg, "evil.example"));
 	ck_assert_uint_eq(loopsrv_nreqs(&s), 2);
@@ -548,12 +555,7 @@ START_TEST(sf_pull_paging_loop)
 	b[0] = resp("200 OK", "", describe_body);
 	b[1] = resp("200 OK", "", page1);
 	b[2] = resp("200 OK", "", loop);
-	for (i = 0; i < 3; i++) {
-		st[i].action = LS_SEND;
-		st[i].raw = b[i];
-		st[i].len = 0;
-	}
-	ck_assert_int_eq(loopsrv_start(&s, st, 3), 0);
+	serve(&s, st, b, 3);
 	ck_assert_int_eq(run_pull(&s, -1, "{\"bookmarks\":{}}", &o, &e), EX_DATAERR);
 	ck_assert_ptr_nonnull(strstr(e.msg, "loop"));
 	ck_assert_uint_le(loopsrv_nreqs(&s), 4);
@@ -566,12 +568,7 @@ START_TEST(sf_pull_paging_loop)
 	/* done: false and no nextRecordsUrl */
 	b[0] = resp("200 OK", "", describe_body);
 	b[1] = resp("200 OK", "", stuck);
-	for (i = 0; i < 2; i++) {
-		st[i].action = LS_SEND;
-		st[i].raw = b[i];
-		st[i].len = 0;
-	}
-	ck_assert_int_eq(loopsrv_start(&s, st, 2), 0);
+	serve(&s, st, b, 2);
 	ck_assert_int_eq(run_pull(&s, -1, "{\"bookmarks\":{}}", &o, &e), EX_DATAERR);
 	ck_assert_ptr_nonnull(strstr(e.msg, "nextRecordsUrl"));
 	ck_assert_ptr_nonnull(strstr(line_at(&o, o.nlines - 1, &len), "\"status\":\"failed\""));
@@ -586,12 +583,7 @@ START_TEST(sf_pull_paging_loop)
 	b[2] = resp("200 OK", "", job);
 	b[3] = resp("200 OK", "", done);
 	b[4] = resp("200 OK", "Content-Type: text/csv\r\nSforce-Locator: MTAwMDA\r\n", csv1);
-	for (i = 0; i < 5; i++) {
-		st[i].action = LS_SEND;
-		st[i].raw = b[i];
-		st[i].len = 0;
-	}
-	ck_assert_int_eq(loopsrv_start(&s, st, 5), 0);
+	serve(&s, st, b, 5);
 	ck_assert_int_eq(run_pull(&s, 2, "{\"bookmarks\":{}}", &o, &e), EX_DATAERR);
 	ck_assert_ptr_nonnull(strstr(e.msg, "Sforce-Locator"));
 	ck_assert_uint_le(loopsrv_nreqs(&s), 8);
@@ -645,12 +637,7 @@ START_TEST(sf_pull_bulk_equals_rest)
 	bodies[0] = resp("200 OK", "", describe_body);
 	bodies[1] = resp("200 OK", "", page1);
 	bodies[2] = resp("200 OK", "", page2);
-	for (i = 0; i < 3; i++) {
-		st[i].action = LS_SEND;
-		st[i].raw = bodies[i];
-		st[i].len = 0;
-	}
-	ck_assert_int_eq(loopsrv_start(&s, st, 3), 0);
+	serve(&s, st, bodies, 3);
 	ck_assert_int_eq(run_pull(&s, 100000, "{\"bookmarks\":{}}", &rest, &e), 0);
 	loopsrv_stop(&s);
 	for (i = 0; i < 3; i++)
@@ -667,12 +654,7 @@ START_TEST(sf_pull_bulk_equals_rest)
 	    "Sforce-NumberOfRecords: 1\r\n", csv2);
 	bodies[7] = resp("204 No Content", "", "");
 	bodies[8] = resp("500 Oops", "", "unexpected request");
-	for (i = 0; i < 9; i++) {
-		st[i].action = LS_SEND;
-		st[i].raw = bodies[i];
-		st[i].len = 0;
-	}
-	ck_assert_int_eq(loopsrv_start(&s, st, 9), 0);
+	serve(&s, st, bodies, 9);
 	ck_assert_int_eq(run_pull(&s, 2, "{\"bookmarks\":{}}", &bulk, &e), 0);
 	ck_assert_uint_eq(loopsrv_nreqs(&s), 8);
 	ck_assert_ptr_nonnull(strstr(s.reqs[2], "POST /services/data/v62.0/jobs/query "));
@@ -719,12 +701,7 @@ START_TEST(sf_pull_bulk_chunk_refetch)
 	bodies[0] = resp("200 OK", "", describe_body);
 	bodies[1] = resp("200 OK", "", page1);
 	bodies[2] = resp("200 OK", "", page2);
-	for (i = 0; i < 3; i++) {
-		st[i].action = LS_SEND;
-		st[i].raw = bodies[i];
-		st[i].len = 0;
-	}
-	ck_assert_int_eq(loopsrv_start(&s, st, 3), 0);
+	serve(&s, st, bodies, 3);
 	ck_assert_int_eq(run_pull(&s, 100000, "{\"bookmarks\":{}}", &rest, &e), 0);
 	loopsrv_stop(&s);
 	for (i = 0; i < 3; i++)
@@ -750,12 +727,7 @@ START_TEST(sf_pull_bulk_chunk_refetch)
 		    "Sforce-NumberOfRecords: 1\r\n", csv2);
 		bodies[7] = resp("204 No Content", "", "");
 		bodies[8] = resp("500 Oops", "", "unexpected request");
-		for (i = 0; i < 9; i++) {
-			st[i].action = LS_SEND;
-			st[i].raw = bodies[i];
-			st[i].len = 0;
-		}
-		ck_assert_int_eq(loopsrv_start(&s, st, 9), 0);
+		serve(&s, st, bodies, 9);
 		ck_assert_int_eq(run_pull(&s, 2, "{\"bookmarks\":{}}", &bulk, &e), 0);
 		ck_assert_uint_eq(loopsrv_nreqs(&s), 8);
 		ck_assert_ptr_null(strstr(s.reqs[5], "&locator="));
@@ -797,12 +769,7 @@ START_TEST(sf_pull_bulk_poll_cut)
 	bodies[6] = resp("200 OK", "Sforce-Locator: null\r\n", csv2);
 	bodies[7] = resp("204 No Content", "", "");
 	bodies[8] = resp("500 Oops", "", "unexpected request");
-	for (i = 0; i < 9; i++) {
-		st[i].action = LS_SEND;
-		st[i].raw = bodies[i];
-		st[i].len = 0;
-	}
-	ck_assert_int_eq(loopsrv_start(&s, st, 9), 0);
+	serve(&s, st, bodies, 9);
 	ck_assert_int_eq(run_pull(&s, 2, "{\"bookmarks\":{}}", &bulk, &e), 0);
 	ck_assert_uint_eq(loopsrv_nreqs(&s), 8);
 	ck_assert_ptr_nonnull(strstr(s.reqs[4], "GET /services/data/v62.0/jobs/query/7505g00000QbJobAAA "));
@@ -829,11 +796,11 @@ START_TEST(sf_pull_quota_guard)
 
 	snprintf(b1, 8192, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\nConnection: close\r\n"
 	    "Sforce-Limit-Info: api-usage=950/1000\r\n\r\n%s", strlen(page1), page1);
-	st[0].action = st[1].action = LS_SEND;
-	st[0].raw = b0;
-	st[1].raw = b1;
-	st[0].len = st[1].len = 0;
-	ck_assert_int_eq(loopsrv_start(&s, st, 2), 0);
+	{
+		char *const two[2] = { b0, b1 };
+
+		serve(&s, st, two, 2);
+	}
 	ck_assert_int_eq(run_pull(&s, -1, "{\"bookmarks\":{}}", &o, &e), EX_TEMPFAIL);
 	ck_assert_ptr_nonnull(strstr(e.msg, "quota guard"));
 	ck_assert_ptr_null(strstr(o.all.data, "\"stream\":\"sf_contacts\",\"record\""));
