@@ -10,12 +10,12 @@
 
 #include "csv.h"
 #include "etlrun.h"
-#include "hash.h"
 #include "http.h"
 #include "ratelimit.h"
 #include "schema.h"
 #include "singer.h"
 #include "state.h"
+#include "strtab.h"
 #include "ts.h"
 #include "banned.h"
 
@@ -268,89 +268,6 @@ dialpad_write_call_user(struct buf *out, const struct json *call,
 
 /* --- the pull --- */
 
-/*
- * A table of strings (call ids seen in this run; user id -> email), open
- * addressing, FNV-1a.  Keys and values are copies.
- */
-struct idtab {
-	char **keys;
-	char **vals;
-	size_t cap, n;
-};
-
-
-static size_t
-idtab_slot(const struct idtab *t, const char *s, size_t n)
-{
-	size_t i = (size_t)hash_fnv1a(s, n) & (t->cap - 1);
-
-	while (t->keys[i] && !(strlen(t->keys[i]) == n &&
-	    memcmp(t->keys[i], s, n) == 0))
-		i = (i + 1) & (t->cap - 1);
-	return i;
-}
-
-static const char *const idtab_absent = "";
-
-/* The value of s (idtab_absent when s is not in the table). */
-static const char *
-idtab_get(const struct idtab *t, const char *s, size_t n)
-{
-	size_t i;
-
-	if (t->cap == 0)
-		return idtab_absent;
-	i = idtab_slot(t, s, n);
-	return t->keys[i] ? t->vals[i] : idtab_absent;
-}
-
-/* Add s (with value v, may be NULL); 1 when added, 0 when already there. */
-static int
-idtab_add(struct idtab *t, const char *s, size_t n, const char *v)
-{
-	size_t i;
-
-	if ((t->n + 1) * 2 > t->cap) {
-		struct idtab g = { 0 };
-		size_t k;
-
-		g.cap = t->cap ? t->cap * 2 : 256;
-		g.keys = xcalloc(g.cap, sizeof(*g.keys));
-		g.vals = xcalloc(g.cap, sizeof(*g.vals));
-		for (k = 0; k < t->cap; k++)
-			if (t->keys[k]) {
-				i = idtab_slot(&g, t->keys[k], strlen(t->keys[k]));
-				g.keys[i] = t->keys[k];
-				g.vals[i] = t->vals[k];
-			}
-		g.n = t->n;
-		free(t->keys);
-		free(t->vals);
-		*t = g;
-	}
-	i = idtab_slot(t, s, n);
-	if (t->keys[i])
-		return 0;
-	t->keys[i] = xstrndup(s, n);
-	t->vals[i] = v ? xstrdup(v) : NULL;
-	t->n++;
-	return 1;
-}
-
-static void
-idtab_release(struct idtab *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->cap; i++) {
-		free(t->keys[i]);
-		free(t->vals[i]);
-	}
-	free(t->keys);
-	free(t->vals);
-	memset(t, 0, sizeof(*t));
-}
-
 struct pull {
 	const struct dialpad_opts *o;
 	struct dialpad_stats *st;
@@ -364,8 +281,8 @@ struct pull {
 	struct json_doc sdoc;     /* the state being moved */
 	struct json_doc udoc;     /* a /users page */
 	struct json *state;
-	struct idtab seen;        /* call ids written in this run */
-	struct idtab users;       /* user id -> first email (GET /users) */
+	struct strtab seen;       /* call ids written in this run */
+	struct strtab users;      /* user id -> first email (GET /users) */
 	int users_state;          /* 0: not read, 1: read, -1: unavailable */
 	int64_t extracted;
 };
@@ -479,7 +396,7 @@ page_keep(struct pull *p, const struct json *items, unsigned char *keep)
 			p->st->skipped++;
 			continue;
 		}
-		if (idtab_add(&p->seen, id, idn, NULL)) {
+		if (strtab_add(&p->seen, id, idn, NULL)) {
 			keep[k] = 1;
 			n++;
 		}
@@ -675,7 +592,7 @@ load_users(struct pull *p)
 			for (em = emails->child; em; em = em->next)
 				if (em->type == JSON_STRING && em->n && strlen(em->s) == em->n)
 					break;
-			if (em && idtab_add(&p->users, id, idn, em->s))
+			if (em && strtab_add(&p->users, id, idn, em->s))
 				fresh++;
 		}
 		next = json_get_str(root, "cursor");
@@ -717,8 +634,8 @@ user_email(struct pull *p, const struct json *call)
 		return NULL;
 	if (p->users_state == 0)
 		load_users(p);
-	v = idtab_get(&p->users, id, idn);
-	return v == idtab_absent ? NULL : v;
+	strtab_get(&p->users, id, idn, &v);
+	return v;
 }
 
 static int
@@ -1561,7 +1478,7 @@ out_nostart:
 	json_doc_release(&p.sdoc);
 	json_doc_release(&p.udoc);
 	buf_release(&p.base);
-	idtab_release(&p.seen);
-	idtab_release(&p.users);
+	strtab_release(&p.seen);
+	strtab_release(&p.users);
 	return rc;
 }

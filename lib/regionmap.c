@@ -1,120 +1,62 @@
 /*
- * regionmap.c: account id -> phone region (see regionmap.h).  Open
- * addressing with linear probing over slots that point at copied keys.
+ * regionmap.c: account id -> phone region (see regionmap.h), over a
+ * strtab.
  */
-#include <stdint.h>
+#include "regionmap.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
-#include "country.h"
-#include "hash.h"
-#include "phone.h"
-#include "regionmap.h"
-#include "store.h"
 #include "buf.h"
+#include "country.h"
+#include "phone.h"
+#include "store.h"
+#include "strtab.h"
 
 #include "banned.h"
 
-struct rslot {
-	char *id;               /* NULL: empty */
-	size_t n;
-	uint64_t hash;
-	const char *region;
-};
-
 struct regionmap {
-	struct rslot *slots;
-	size_t mask;            /* slots - 1, a power of two minus one */
-	size_t used;
+	struct strtab t;        /* account id -> region code, or no value */
 	size_t with_region;
 };
-
 
 struct regionmap *
 regionmap_new(void)
 {
-	struct regionmap *m = xcalloc(1, sizeof(*m));
-
-	m->mask = 63;
-	m->slots = xcalloc(m->mask + 1, sizeof(*m->slots));
-	return m;
+	return xcalloc(1, sizeof(struct regionmap));
 }
 
 void
 regionmap_free(struct regionmap *m)
 {
-	size_t i;
-
 	if (m == NULL)
 		return;
-	for (i = 0; i <= m->mask; i++)
-		free(m->slots[i].id);
-	free(m->slots);
+	strtab_release(&m->t);
 	free(m);
-}
-
-static struct rslot *
-find(const struct regionmap *m, const char *id, size_t n, uint64_t h)
-{
-	size_t i = (size_t)h & m->mask;
-
-	for (;; i = (i + 1) & m->mask) {
-		struct rslot *s = &m->slots[i];
-
-		if (s->id == NULL || (s->hash == h && s->n == n &&
-		    memcmp(s->id, id, n) == 0))
-			return s;
-	}
-}
-
-static void
-grow(struct regionmap *m)
-{
-	struct rslot *old = m->slots;
-	size_t i, oldn = m->mask + 1;
-
-	m->mask = oldn * 2 - 1;
-	m->slots = xcalloc(m->mask + 1, sizeof(*m->slots));
-	for (i = 0; i < oldn; i++)
-		if (old[i].id != NULL)
-			*find(m, old[i].id, old[i].n, old[i].hash) = old[i];
-	free(old);
 }
 
 int
 regionmap_set(struct regionmap *m, const char *id, size_t n,
     const char *region)
 {
-	uint64_t h;
-	struct rslot *s;
+	int had;
 
 	if (n == 0)
 		return -1;
-	if ((m->used + 1) * 4 > (m->mask + 1) * 3)
-		grow(m);
-	h = hash_fnv1a(id, n);
-	s = find(m, id, n, h);
-	if (s->id == NULL) {
-		s->id = xmalloc(n);
-		memcpy(s->id, id, n);
-		s->n = n;
-		s->hash = h;
-		s->region = NULL;
-		m->used++;
-	}
-	m->with_region += (region != NULL) - (s->region != NULL);
-	s->region = region;
+	strtab_set(&m->t, id, n, region, &had);
+	m->with_region += (region != NULL) - had;
 	return 0;
 }
 
 const char *
 regionmap_get(const struct regionmap *m, const char *id, size_t n)
 {
-	if (n == 0 || m->used == 0)
-		return NULL;
-	return find(m, id, n, hash_fnv1a(id, n))->region;
+	const char *v;
+
+	strtab_get(&m->t, id, n, &v);
+	return v;
 }
 
 size_t

@@ -3,8 +3,9 @@
  * billing country, for numbers of records that name no country of their
  * own (a contact's numbers are read in its account's country).  Owner: lead.
  *
- * Keys are account ids (copied); a value is a static region code from
- * country_region ("GB"), or NULL for an account known to have none.
+ * Keys are account ids; a value is a region code ("GB"), or NULL for an
+ * account known to have none.  Both are copied; a region returned lives
+ * until the account's region is set again or the map is freed.
  */
 #ifndef SI_REGIONMAP_H
 #define SI_REGIONMAP_H
